@@ -1,0 +1,45 @@
+# tdsnet: `make serve` runs an instance, `make test` installs everything the tests need and runs them.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 1433
+DATA   ?= data
+
+.PHONY: serve test lint bench deps system-deps node-deps clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# Runtime dependencies only: what `make serve` needs.
+$(VENV)/.serve: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+# Everything the test suite drives: Python clients, Debian packages (when root), npm packages.
+$(VENV)/.test: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+serve: $(VENV)/.serve
+	$(VENV)/bin/tdsnet serve --data-dir $(DATA) --port $(PORT)
+
+system-deps:
+	@scripts/install-system-deps
+
+node-deps:
+	@scripts/install-node-deps
+
+deps: $(VENV)/.test system-deps node-deps
+
+lint: $(VENV)/.test
+	$(PY) -m ruff check src tests bench
+
+test: deps lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: deps
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) tests/clients/node/node_modules tests/clients/java/build .pytest_cache

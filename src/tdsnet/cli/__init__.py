@@ -1,0 +1,1 @@
+"""The tdsnet command line."""

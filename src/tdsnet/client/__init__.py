@@ -1,0 +1,1 @@
+"""Client network library (connection strings, aliases, protocol order, DB-API driver)."""

@@ -1,0 +1,253 @@
+"""The catalog of a database: schemas, objects, and each column's declared type.
+
+It lives in tables inside the database's own SQLite file (so it commits and
+rolls back with the DDL that changes it) and is read into an immutable
+`Catalog` snapshot keyed by SQLite's schema_version: a session that created a
+table in an open transaction sees it, the others do not, as in SQL Server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from ..sqltypes import SqlType, parse_type
+from .storage import quote
+
+META_TABLES = """
+CREATE TABLE IF NOT EXISTS {db}.__tdsnet_schemas (
+    schema_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    principal_id INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS {db}.__tdsnet_objects (
+    object_id INTEGER PRIMARY KEY,
+    schema_id INTEGER NOT NULL,
+    name TEXT NOT NULL COLLATE NOCASE,
+    type TEXT NOT NULL,
+    parent_object_id INTEGER NOT NULL DEFAULT 0,
+    create_date TEXT NOT NULL,
+    modify_date TEXT NOT NULL,
+    definition TEXT,
+    UNIQUE (schema_id, name)
+);
+CREATE TABLE IF NOT EXISTS {db}.__tdsnet_columns (
+    object_id INTEGER NOT NULL,
+    column_id INTEGER NOT NULL,
+    name TEXT NOT NULL COLLATE NOCASE,
+    type TEXT NOT NULL,
+    is_nullable INTEGER NOT NULL,
+    is_identity INTEGER NOT NULL DEFAULT 0,
+    seed INTEGER,
+    increment INTEGER,
+    default_sql TEXT,
+    computed_sql TEXT,
+    collation TEXT,
+    PRIMARY KEY (object_id, column_id)
+);
+CREATE TABLE IF NOT EXISTS {db}.__tdsnet_identity (
+    object_id INTEGER PRIMARY KEY,
+    last_value INTEGER
+);
+"""
+
+SYSTEM_SCHEMAS = [
+    (1, "dbo"), (2, "guest"), (3, "INFORMATION_SCHEMA"), (4, "sys"),
+    (16384, "db_owner"), (16385, "db_accessadmin"), (16386, "db_securityadmin"),
+    (16387, "db_ddladmin"), (16389, "db_backupoperator"), (16390, "db_datareader"),
+    (16391, "db_datawriter"), (16392, "db_denydatareader"), (16393, "db_denydatawriter"),
+]
+FIRST_USER_SCHEMA_ID = 5
+# SQL Server's user object ids are large; start in the same range.
+FIRST_OBJECT_ID = 901578250
+OBJECT_ID_STRIDE = 16000057
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDef:
+    column_id: int
+    name: str
+    type: SqlType
+    nullable: bool
+    identity: bool = False
+    seed: int = 1
+    increment: int = 1
+    default_sql: str | None = None
+    computed_sql: str | None = None
+    collation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableDef:
+    object_id: int
+    schema: str
+    name: str
+    type: str  # U (table), V (view)
+    columns: tuple[ColumnDef, ...]
+    storage_name: str  # the SQLite table's name inside its database
+    create_date: str = ""
+    definition: str | None = None
+    _by_name: dict[str, ColumnDef] = field(default_factory=dict, compare=False, repr=False)
+
+    def column(self, name: str) -> ColumnDef | None:
+        return self._by_name.get(name.lower())
+
+    @property
+    def identity(self) -> ColumnDef | None:
+        for col in self.columns:
+            if col.identity:
+                return col
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """An immutable snapshot of one database's objects."""
+
+    version: int
+    schemas: dict[str, int]
+    tables: dict[tuple[str, str], TableDef]
+    by_id: dict[int, TableDef]
+
+    def schema_id(self, name: str) -> int | None:
+        return self.schemas.get(name.lower())
+
+    def table(self, schema: str, name: str) -> TableDef | None:
+        return self.tables.get((schema.lower(), name.lower()))
+
+
+def storage_name(schema: str, name: str) -> str:
+    return f"{schema}.{name}"
+
+
+def now_text() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
+
+
+def install(con: sqlite3.Connection, db: str) -> None:
+    """Create the catalog tables and system schemas in a database (idempotent)."""
+    con.executescript(META_TABLES.format(db=quote(db)))
+    con.executemany(
+        f"INSERT OR IGNORE INTO {quote(db)}.__tdsnet_schemas(schema_id, name) VALUES (?, ?)",
+        SYSTEM_SCHEMAS,
+    )
+
+
+def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
+    q = quote(db)
+    schema_names = dict(con.execute(f"SELECT schema_id, name FROM {q}.__tdsnet_schemas"))
+    schemas = {name.lower(): sid for sid, name in schema_names.items()}
+    columns: dict[int, list[ColumnDef]] = {}
+    for row in con.execute(
+        f"SELECT object_id, column_id, name, type, is_nullable, is_identity, seed, increment,"
+        f" default_sql, computed_sql, collation FROM {q}.__tdsnet_columns"
+        " ORDER BY object_id, column_id"
+    ):
+        columns.setdefault(row[0], []).append(
+            ColumnDef(
+                column_id=row[1], name=row[2], type=parse_type(row[3]), nullable=bool(row[4]),
+                identity=bool(row[5]), seed=row[6] if row[6] is not None else 1,
+                increment=row[7] if row[7] is not None else 1, default_sql=row[8],
+                computed_sql=row[9], collation=row[10],
+            )
+        )
+    tables: dict[tuple[str, str], TableDef] = {}
+    by_id: dict[int, TableDef] = {}
+    for object_id, schema_id, name, kind, created, definition in con.execute(
+        f"SELECT object_id, schema_id, name, type, create_date, definition FROM {q}.__tdsnet_objects"
+        " WHERE type IN ('U', 'V')"
+    ):
+        schema = schema_names.get(schema_id, "dbo")
+        cols = tuple(columns.get(object_id, ()))
+        table = TableDef(
+            object_id, schema, name, kind, cols, storage_name(schema, name), created, definition,
+            {c.name.lower(): c for c in cols},
+        )
+        tables[(schema.lower(), name.lower())] = table
+        by_id[object_id] = table
+    return Catalog(version, schemas, tables, by_id)
+
+
+def schema_version(con: sqlite3.Connection, db: str) -> int:
+    return con.execute(f"PRAGMA {quote(db)}.schema_version").fetchone()[0]
+
+
+class CatalogCache:
+    """Snapshots by (database, schema_version); a few versions per database."""
+
+    def __init__(self, per_database: int = 4) -> None:
+        self._lock = threading.Lock()
+        self._snapshots: OrderedDict[tuple[str, int], Catalog] = OrderedDict()
+        self._limit = per_database * 16
+
+    def get(self, con: sqlite3.Connection, db: str) -> Catalog:
+        version = schema_version(con, db)
+        key = (db.lower(), version)
+        with self._lock:
+            snapshot = self._snapshots.get(key)
+            if snapshot is not None:
+                self._snapshots.move_to_end(key)
+                return snapshot
+        snapshot = load(con, db, version)
+        with self._lock:
+            self._snapshots[key] = snapshot
+            while len(self._snapshots) > self._limit:
+                self._snapshots.popitem(last=False)
+        return snapshot
+
+    def forget(self, db: str) -> None:
+        with self._lock:
+            for key in [k for k in self._snapshots if k[0] == db.lower()]:
+                del self._snapshots[key]
+
+
+def next_object_id(con: sqlite3.Connection, db: str) -> int:
+    row = con.execute(f"SELECT MAX(object_id) FROM {quote(db)}.__tdsnet_objects").fetchone()
+    current = row[0]
+    return FIRST_OBJECT_ID if current is None else current + OBJECT_ID_STRIDE
+
+
+def add_object(
+    con: sqlite3.Connection, db: str, schema_id: int, name: str, kind: str,
+    parent: int = 0, definition: str | None = None,
+) -> int:
+    object_id = next_object_id(con, db)
+    stamp = now_text()
+    con.execute(
+        f"INSERT INTO {quote(db)}.__tdsnet_objects(object_id, schema_id, name, type,"
+        " parent_object_id, create_date, modify_date, definition) VALUES (?,?,?,?,?,?,?,?)",
+        (object_id, schema_id, name, kind, parent, stamp, stamp, definition),
+    )
+    return object_id
+
+
+def add_columns(con: sqlite3.Connection, db: str, object_id: int, columns: list[ColumnDef]) -> None:
+    con.executemany(
+        f"INSERT INTO {quote(db)}.__tdsnet_columns(object_id, column_id, name, type, is_nullable,"
+        " is_identity, seed, increment, default_sql, computed_sql, collation)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (object_id, c.column_id, c.name, str(c.type), int(c.nullable), int(c.identity),
+             c.seed, c.increment, c.default_sql, c.computed_sql, c.collation)
+            for c in columns
+        ],
+    )
+    for c in columns:
+        if c.identity:
+            con.execute(
+                f"INSERT INTO {quote(db)}.__tdsnet_identity(object_id, last_value) VALUES (?, NULL)",
+                (object_id,),
+            )
+
+
+def drop_object(con: sqlite3.Connection, db: str, object_id: int) -> None:
+    q = quote(db)
+    con.execute(f"DELETE FROM {q}.__tdsnet_columns WHERE object_id = ?", (object_id,))
+    con.execute(f"DELETE FROM {q}.__tdsnet_identity WHERE object_id = ?", (object_id,))
+    con.execute(
+        f"DELETE FROM {q}.__tdsnet_objects WHERE object_id = ? OR parent_object_id = ?",
+        (object_id, object_id),
+    )

@@ -1,0 +1,226 @@
+"""SQL Server errors as data: number, severity (class), state, text, line, procedure.
+
+Every failure the engine reports is a `SqlError` built by one of the functions
+below, each named after what went wrong and carrying SQL Server's number and
+message text, so that a message is written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(slots=True)
+class SqlError(Exception):
+    number: int
+    severity: int
+    state: int
+    message: str
+    line: int = 1
+    procedure: str = ""
+    # Whether the error ends the batch (as opposed to only the statement).
+    aborts_batch: bool = False
+    # Whether the error dooms the transaction (XACT_STATE() = -1).
+    dooms_transaction: bool = False
+
+    def __str__(self) -> str:
+        return f"Msg {self.number}, Level {self.severity}, State {self.state}: {self.message}"
+
+    def at(self, line: int, procedure: str | None = None) -> SqlError:
+        return replace(self, line=line, procedure=self.procedure if procedure is None else procedure)
+
+
+def syntax_error(near: str, line: int = 1) -> SqlError:
+    if near == "":
+        return SqlError(102, 15, 1, "Incorrect syntax near the end of the input.", line)
+    return SqlError(102, 15, 1, f"Incorrect syntax near '{near}'.", line)
+
+
+def keyword_syntax_error(keyword: str, line: int = 1) -> SqlError:
+    return SqlError(156, 15, 1, f"Incorrect syntax near the keyword '{keyword}'.", line)
+
+
+def invalid_object(name: str) -> SqlError:
+    return SqlError(208, 16, 1, f"Invalid object name '{name}'.")
+
+
+def invalid_column(name: str) -> SqlError:
+    return SqlError(207, 16, 1, f"Invalid column name '{name}'.")
+
+
+def ambiguous_column(name: str) -> SqlError:
+    return SqlError(209, 16, 1, f"Ambiguous column name '{name}'.")
+
+
+def multipart_not_bound(name: str) -> SqlError:
+    return SqlError(4104, 16, 1, f'The multi-part identifier "{name}" could not be bound.')
+
+
+def object_exists(name: str) -> SqlError:
+    return SqlError(
+        2714, 16, 6, f"There is already an object named '{name}' in the database."
+    )
+
+
+def cannot_drop(kind: str, name: str) -> SqlError:
+    return SqlError(
+        3701, 11, 5,
+        f"Cannot drop the {kind} '{name}', because it does not exist or you do not have "
+        "permission.",
+    )
+
+
+def unknown_database(name: str) -> SqlError:
+    return SqlError(
+        911, 16, 1,
+        f"Database '{name}' does not exist. Make sure that the name is entered correctly.",
+    )
+
+
+def database_exists(name: str) -> SqlError:
+    return SqlError(
+        1801, 16, 3, f"Database '{name}' already exists. Choose a different database name."
+    )
+
+
+def must_declare(name: str) -> SqlError:
+    return SqlError(137, 15, 2, f'Must declare the scalar variable "{name}".')
+
+
+def already_declared(name: str) -> SqlError:
+    return SqlError(
+        134, 15, 1,
+        f'The variable name "{name}" has already been declared. Variable names must be '
+        "unique within a query batch or stored procedure.",
+    )
+
+
+def unknown_procedure(name: str) -> SqlError:
+    return SqlError(2812, 16, 62, f"Could not find stored procedure '{name}'.")
+
+
+def unknown_function(name: str) -> SqlError:
+    return SqlError(
+        195, 15, 10, f"'{name}' is not a recognized built-in function name."
+    )
+
+
+def divide_by_zero() -> SqlError:
+    return SqlError(8134, 16, 1, "Divide by zero error encountered.")
+
+
+def conversion_failed(value: str, type_name: str, what: str = "value") -> SqlError:
+    return SqlError(
+        245, 16, 1, f"Conversion failed when converting the {what} '{value}' to data type "
+        f"{type_name}.",
+    )
+
+
+def conversion_error(from_type: str, to_type: str) -> SqlError:
+    return SqlError(8114, 16, 5, f"Error converting data type {from_type} to {to_type}.")
+
+
+def date_conversion_failed() -> SqlError:
+    return SqlError(
+        241, 16, 1, "Conversion failed when converting date and/or time from character string."
+    )
+
+
+def arithmetic_overflow(type_name: str) -> SqlError:
+    return SqlError(
+        8115, 16, 2, f"Arithmetic overflow error converting expression to data type {type_name}."
+    )
+
+
+def string_truncated(table: str = "", column: str = "", value: str = "") -> SqlError:
+    if table:
+        return SqlError(
+            2628, 16, 1,
+            f"String or binary data would be truncated in table '{table}', column '{column}'. "
+            f"Truncated value: '{value}'.",
+        )
+    return SqlError(8152, 16, 14, "String or binary data would be truncated.")
+
+
+def null_not_allowed(column: str, table: str, action: str = "INSERT") -> SqlError:
+    return SqlError(
+        515, 16, 2,
+        f"Cannot insert the value NULL into column '{column}', table '{table}'; column does "
+        f"not allow nulls. {action} fails.",
+    )
+
+
+def duplicate_key(constraint: str, kind: str, table: str, value: str) -> SqlError:
+    number = 2627
+    what = "PRIMARY KEY" if kind == "PK" else "UNIQUE KEY"
+    return SqlError(
+        number, 14, 1,
+        f"Violation of {what} constraint '{constraint}'. Cannot insert duplicate key in object "
+        f"'{table}'. The duplicate key value is ({value}).",
+    )
+
+
+def duplicate_index_key(table: str, index: str, value: str) -> SqlError:
+    return SqlError(
+        2601, 14, 1,
+        f"Cannot insert duplicate key row in object '{table}' with unique index '{index}'. "
+        f"The duplicate key value is ({value}).",
+    )
+
+
+def identity_insert_off(table: str) -> SqlError:
+    return SqlError(
+        544, 16, 1,
+        f"Cannot insert explicit value for identity column in table '{table}' when "
+        "IDENTITY_INSERT is set to OFF.",
+    )
+
+
+def lock_timeout() -> SqlError:
+    return SqlError(1222, 16, 56, "Lock request time out period exceeded.")
+
+
+def deadlock(spid: int) -> SqlError:
+    return SqlError(
+        1205, 13, 51,
+        f"Transaction (Process ID {spid}) was deadlocked on lock resources with another process "
+        "and has been chosen as the deadlock victim. Rerun the transaction.",
+        dooms_transaction=True,
+    )
+
+
+def no_transaction_commit() -> SqlError:
+    return SqlError(
+        3902, 16, 1, "The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION."
+    )
+
+
+def no_transaction_rollback() -> SqlError:
+    return SqlError(
+        3903, 16, 1, "The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION."
+    )
+
+
+def not_supported(feature: str) -> SqlError:
+    """What tdsnet does not implement: a clear error that names the feature."""
+    return SqlError(
+        40517, 16, 1,
+        f"Keyword or statement option '{feature}' is not supported in this version of SQL "
+        "Server (tdsnet).",
+    )
+
+
+def permission_denied(permission: str, kind: str, name: str, database: str = "") -> SqlError:
+    where = f", database '{database}'" if database else ""
+    return SqlError(
+        229, 14, 5,
+        f"The {permission} permission was denied on the {kind} '{name}'{where}.",
+    )
+
+
+def user_error(message: str, severity: int = 16, state: int = 1, number: int = 50000) -> SqlError:
+    return SqlError(number, severity, state, message)
+
+
+def query_cancelled() -> SqlError:
+    return SqlError(0, 0, 0, "The query was cancelled.", aborts_batch=True)

@@ -1,0 +1,1760 @@
+"""A session's T-SQL: the batch interpreter, variables, SET options, transactions,
+RPC calls (sp_executesql, sp_prepare/sp_execute...) and the store connection.
+
+`execute_batch`, `execute_rpc` and `execute_transaction_request` are generators
+of `results`.  `needs_worker` tells the instance whether a request may run on
+the event loop (nothing in it touches the store or waits) or must go to a
+worker thread, where ATTENTION can interrupt it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+from sqlglot.tokens import TokenType
+
+from .. import sqltypes
+from ..sqltypes import SqlType, TypeError_, parse_type
+from . import batch, catalog, ddl, dml, errors, functions, storage, system, values
+from .batch import Block, Break, Continue, If, Node, Statement, TryCatch, While
+from .compiler import Plan, Source, SourceColumn, compile_expression, compile_query
+from .dialect import parse_one
+from .errors import SqlError
+from .results import (
+    EnvChange,
+    EnvKind,
+    Message,
+    OutputParameter,
+    ProcedureDone,
+    Result,
+    ResultSet,
+    ReturnStatus,
+    StatementDone,
+)
+from .storage import quote
+
+if TYPE_CHECKING:
+    from . import Engine
+
+CHUNK = 512
+_descriptors = itertools.count(1)
+
+
+@dataclass(slots=True)
+class SessionInfo:
+    """Who the session is, as the instance established at login."""
+
+    spid: int
+    login: str
+    principal_id: int = 1
+    sid: bytes = b"\x01"
+    is_sysadmin: bool = False
+    host_name: str = ""
+    program_name: str = ""
+    client_interface: str = ""
+    language: str = "us_english"
+    login_time: dt.datetime = field(default_factory=dt.datetime.now)
+    original_login: str = ""
+
+
+@dataclass(slots=True)
+class SessionOptions:
+    nocount: bool = False
+    xact_abort: bool = False
+    ansi_nulls: bool = True
+    ansi_padding: bool = True
+    ansi_warnings: bool = True
+    arithabort: bool = True
+    concat_null_yields_null: bool = True
+    quoted_identifier: bool = True
+    implicit_transactions: bool = False
+    cursor_close_on_commit: bool = False
+    ansi_null_dflt_on: bool = True
+    numeric_roundabort: bool = False
+    dateformat: str = "mdy"
+    datefirst: int = 7
+    language: str = "us_english"
+    textsize: int = 2147483647
+    lock_timeout: int = -1
+    isolation_level: int = 2  # READ COMMITTED
+    rowcount: int = 0
+    deadlock_priority: int = 0
+    identity_insert: str | None = None  # "db.storage" of the table with IDENTITY_INSERT ON
+
+    @property
+    def bits(self) -> int:
+        """@@OPTIONS."""
+        flags = [
+            (self.implicit_transactions, 2), (self.cursor_close_on_commit, 4),
+            (self.ansi_warnings, 8), (self.ansi_padding, 16), (self.ansi_nulls, 32),
+            (self.arithabort, 64), (self.quoted_identifier, 256), (self.nocount, 512),
+            (self.ansi_null_dflt_on, 1024), (self.concat_null_yields_null, 4096),
+            (self.numeric_roundabort, 8192), (self.xact_abort, 16384),
+        ]
+        return sum(bit for on, bit in flags if on)
+
+
+ISOLATION_NAMES = {
+    "READ UNCOMMITTED": 1, "READ COMMITTED": 2, "REPEATABLE READ": 3, "SERIALIZABLE": 4,
+    "SNAPSHOT": 5,
+}
+_ON_OFF_OPTIONS = {
+    "NOCOUNT", "XACT_ABORT", "ANSI_NULLS", "ANSI_PADDING", "ANSI_WARNINGS", "ARITHABORT",
+    "CONCAT_NULL_YIELDS_NULL", "QUOTED_IDENTIFIER", "IMPLICIT_TRANSACTIONS",
+    "CURSOR_CLOSE_ON_COMMIT", "ANSI_NULL_DFLT_ON", "NUMERIC_ROUNDABORT",
+}
+_IGNORED_OPTIONS = {
+    "ANSI_DEFAULTS", "ANSI_NULL_DFLT_OFF", "FMTONLY", "NOEXEC", "PARSEONLY", "SHOWPLAN_ALL",
+    "SHOWPLAN_TEXT", "SHOWPLAN_XML", "STATISTICS", "FORCEPLAN", "NO_BROWSETABLE",
+    "REMOTE_PROC_TRANSACTIONS", "QUERY_GOVERNOR_COST_LIMIT", "CONTEXT_INFO",
+}
+
+
+# --- parsed batches ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ParsedBatch:
+    block: Block
+    declared: dict[str, SqlType]
+    parameters: list[tuple[str, SqlType, bool]]  # sp_executesql definitions: name, type, output
+    inline: bool | None = None
+
+
+def parse_batch(text: str, parameters: str = "") -> ParsedBatch:
+    block = batch.parse(text)
+    params = parse_parameter_definitions(parameters)
+    declared = {name: st for name, st, _ in params}
+    for stmt in _statements(block):
+        if stmt.keyword == "DECLARE":
+            for name, st, _ in _declarations(stmt):
+                declared.setdefault(name, st)
+    return ParsedBatch(block, declared, params)
+
+
+def _statements(node: Node) -> Iterator[Statement]:
+    if isinstance(node, Statement):
+        yield node
+    elif isinstance(node, Block):
+        for child in node.statements:
+            yield from _statements(child)
+    elif isinstance(node, If):
+        yield node.condition
+        yield from _statements(node.then)
+        if node.otherwise is not None:
+            yield from _statements(node.otherwise)
+    elif isinstance(node, While):
+        yield node.condition
+        yield from _statements(node.body)
+    elif isinstance(node, TryCatch):
+        yield from _statements(node.body)
+        yield from _statements(node.handler)
+
+
+_PARAM_DEF = re.compile(
+    r"\s*@(?P<name>[\w@#$]+)\s+(?:AS\s+)?(?P<type>[a-z_ ]+?(?:\s*\([^)]*\))?)"
+    r"(?:\s*=\s*(?P<default>(?:N?'(?:[^']|'')*'|[^,]+?)))?"
+    r"(?P<output>\s+(?:OUTPUT|OUT))?\s*(?:,|$)",
+    re.IGNORECASE,
+)
+
+
+def parse_parameter_definitions(text: str) -> list[tuple[str, SqlType, bool]]:
+    """'@p1 int, @p2 nvarchar(10) OUTPUT' as sp_executesql and sp_prepare take them."""
+    result: list[tuple[str, SqlType, bool]] = []
+    text = (text or "").strip()
+    pos = 0
+    while pos < len(text):
+        match = _PARAM_DEF.match(text, pos)
+        if not match or match.end() == pos:
+            raise errors.syntax_error(text[pos : pos + 20].strip() or text, 1)
+        try:
+            st = parse_type(match.group("type").strip())
+        except TypeError_ as exc:
+            raise SqlError(2715, 16, 3, str(exc)) from None
+        result.append((match.group("name").lower(), st, bool(match.group("output"))))
+        pos = match.end()
+    return result
+
+
+def _declarations(stmt: Statement) -> list[tuple[str, SqlType, exp.Expression | None]]:
+    tree = _parse(stmt)
+    if not isinstance(tree, exp.Declare):
+        raise errors.syntax_error(stmt.word(1), stmt.line)
+    found = []
+    for item in tree.expressions:
+        targets = item.this if isinstance(item.this, list) else [item.this]
+        kind = item.args.get("kind")
+        if isinstance(kind, exp.Schema):
+            raise errors.not_supported("table variables")
+        if kind is None:
+            raise errors.not_supported("cursor variables")
+        try:
+            st = parse_type(kind.sql(dialect="tsql"))
+        except TypeError_ as exc:
+            raise SqlError(2715, 16, 3, str(exc)) from None
+        for target in targets:
+            found.append((target.name.lower(), st, item.args.get("default")))
+    return found
+
+
+def _normalized_text(stmt: Statement) -> str:
+    """The statement's text with #temp names quoted: sqlglot drops a bare '#'."""
+    tokens = stmt.tokens
+    if not any(t.token_type == TokenType.HASH for t in tokens):
+        return stmt.text
+    base = tokens[0].start
+    out: list[str] = []
+    last = base
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.token_type == TokenType.HASH:
+            j = i
+            name = ""
+            while j < len(tokens) and tokens[j].token_type == TokenType.HASH:
+                name += "#"
+                j += 1
+            if j < len(tokens) and tokens[j].start == tokens[j - 1].end + 1:
+                name += tokens[j].text
+                out.append(stmt.text[last - base : token.start - base])
+                out.append(f"[{name}]")
+                last = tokens[j].end + 1
+                i = j + 1
+                continue
+        i += 1
+    out.append(stmt.text[last - base :])
+    return "".join(out)
+
+
+def _parse(stmt: Statement) -> exp.Expression:
+    if stmt.parsed is None:
+        stmt.parsed = parse_one(_normalized_text(stmt), stmt.line - 1)
+    return stmt.parsed  # type: ignore[return-value]
+
+
+# --- execution state ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Variable:
+    type: SqlType
+    value: Any = None
+
+
+@dataclass(slots=True)
+class Frame:
+    variables: dict[str, Variable] = field(default_factory=dict)
+    declared: dict[str, SqlType] = field(default_factory=dict)
+    procedure: str = ""
+    in_procedure: bool = False
+    try_depth: int = 0
+    errors: list[SqlError] = field(default_factory=list)
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class _Return(Exception):
+    def __init__(self, value: int | None) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+class BatchAborted(Exception):
+    """The batch ends here (the error was reported already)."""
+
+
+class Cancelled(Exception):
+    """ATTENTION arrived: stop and let the instance acknowledge it."""
+
+
+@dataclass(slots=True)
+class IdentityCounter:
+    next_value: int
+    increment: int
+    last: int | None = None
+
+
+class EngineSession:
+    def __init__(self, engine: Engine, info: SessionInfo, database: str) -> None:
+        self.engine = engine
+        self.info = info
+        self.database = engine.database(database).name if engine.database(database) else database
+        self.options = SessionOptions(language=info.language)
+        self.trancount = 0
+        self.transaction_descriptor = 0
+        self.doomed = False
+        self.rowcount = 0
+        self.last_error = 0
+        self.identity: int | None = None
+        self.scope_identity: int | None = None
+        self._identity_counter: IdentityCounter | None = None
+        self._con: sqlite3.Connection | None = None
+        self._attached: set[str] = set()
+        self._temp_catalog: catalog.Catalog | None = None
+        self.cancel = threading.Event()
+        self.prepared: dict[int, ParsedBatch] = {}
+        self._prepared_ids = itertools.count(1)
+        self._inline = False
+        self._frame: Frame | None = None
+        self._savepoints: set[str] = set()
+        self.nest_level = 0
+
+    # --- public API -----------------------------------------------------------------------------
+
+    def needs_worker(self, text: str) -> bool:
+        """Whether a batch must leave the event loop (store access, waits, loops)."""
+        parsed = self.engine.parse(text)
+        if parsed.inline is None:
+            parsed.inline = _inline_node(self, parsed.block)
+        return not parsed.inline or (self._con is not None and self._con.in_transaction)
+
+    def execute_batch(self, text: str, inline: bool = False) -> Iterator[Result]:
+        parsed = self.engine.parse(text)
+        frame = Frame(declared=dict(parsed.declared))
+        yield from self._top(parsed.block, frame, inline)
+
+    def execute_rpc(self, name: str, params: Sequence[Any], inline: bool = False) -> Iterator[Result]:
+        """One RPC call.  ``params`` are objects with name, value, type, output."""
+        with self._running(inline):
+            try:
+                yield from self._rpc(name.lower().rsplit(".", 1)[-1], list(params))
+            except SqlError as error:
+                yield self._message(error)
+                yield ProcedureDone(error=True)
+            except BatchAborted:
+                yield ProcedureDone(error=True)
+
+    def execute_transaction_request(self, kind: str, name: str = "", isolation: int = 0) -> Iterator[Result]:
+        """The TDS transaction manager's begin/commit/rollback/save."""
+        with self._running(False):
+            try:
+                if kind == "begin":
+                    if isolation:
+                        self.options.isolation_level = isolation
+                    yield from self._begin()
+                elif kind == "commit":
+                    yield from self._commit()
+                elif kind == "rollback":
+                    yield from self._rollback(name or None)
+                elif kind == "save":
+                    self._savepoint(name)
+                yield StatementDone("")
+            except SqlError as error:
+                yield self._message(error)
+                yield StatementDone("", error=True)
+
+    def reset(self) -> Iterator[Result]:
+        """sp_reset_connection: options back to defaults, open transaction rolled back."""
+        if self.trancount:
+            yield from self._rollback(None, quiet=True)
+        self.options = SessionOptions(language=self.info.language)
+        self.prepared.clear()
+        self._drop_temp_tables()
+
+    def interrupt(self) -> None:
+        """ATTENTION, from the event loop's thread: stop what runs."""
+        self.cancel.set()
+        if self._con is not None:
+            self._con.interrupt()
+
+    def close(self) -> None:
+        con = self._con
+        self._con = None
+        if con is not None:
+            try:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            con.close()
+
+    # --- the interpreter ----------------------------------------------------------------------
+
+    def _top(self, block: Block, frame: Frame, inline: bool) -> Iterator[Result]:
+        with self._running(inline):
+            self._frame = frame
+            try:
+                yield from self._block(block, frame)
+            except (BatchAborted, _Return):
+                pass
+            except (_Break, _Continue):
+                pass
+
+    class _RunningContext:
+        def __init__(self, session: EngineSession, inline: bool) -> None:
+            self.session = session
+            self.inline = inline
+
+        def __enter__(self) -> None:
+            self.previous = getattr(functions.CURRENT, "session", None)
+            self.previous_inline = self.session._inline
+            functions.CURRENT.session = self.session
+            functions.CURRENT.error = None
+            self.session._inline = self.inline
+            self.session.cancel.clear()
+
+        def __exit__(self, *exc: object) -> None:
+            functions.CURRENT.session = self.previous
+            self.session._inline = self.previous_inline
+
+    def _running(self, inline: bool) -> EngineSession._RunningContext:
+        return EngineSession._RunningContext(self, inline)
+
+    def _block(self, block: Block, frame: Frame) -> Iterator[Result]:
+        for node in block.statements:
+            yield from self._node(node, frame)
+
+    def _node(self, node: Node, frame: Frame) -> Iterator[Result]:
+        if self.cancel.is_set():
+            raise Cancelled
+        if isinstance(node, Statement):
+            yield from self._statement(node, frame)
+        elif isinstance(node, Block):
+            yield from self._block(node, frame)
+        elif isinstance(node, If):
+            if self._condition(node.condition, frame):
+                yield from self._node(node.then, frame)
+            elif node.otherwise is not None:
+                yield from self._node(node.otherwise, frame)
+        elif isinstance(node, While):
+            while self._condition(node.condition, frame):
+                try:
+                    yield from self._node(node.body, frame)
+                except _Break:
+                    break
+                except _Continue:
+                    continue
+        elif isinstance(node, TryCatch):
+            yield from self._try_catch(node, frame)
+        elif isinstance(node, Break):
+            raise _Break
+        elif isinstance(node, Continue):
+            raise _Continue
+
+    def _try_catch(self, node: TryCatch, frame: Frame) -> Iterator[Result]:
+        frame.try_depth += 1
+        try:
+            yield from self._block(node.body, frame)
+        except SqlError as error:
+            frame.try_depth -= 1
+            frame.errors.append(error)
+            if self.trancount and error.dooms_transaction:
+                self.doomed = True
+            try:
+                yield from self._block(node.handler, frame)
+            finally:
+                frame.errors.pop()
+            return
+        frame.try_depth -= 1
+
+    def _statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        try:
+            yield from self._dispatch(stmt, frame)
+            self.last_error = 0
+        except SqlError as error:
+            error = error if error.line > 1 or stmt.line == 1 else error.at(stmt.line)
+            if error.line == 1 and stmt.line > 1:
+                error = error.at(stmt.line)
+            if frame.procedure and not error.procedure:
+                error = error.at(error.line, frame.procedure)
+            self.last_error = error.number
+            if frame.try_depth > 0 and 10 < error.severity < 20:
+                raise error from None
+            yield self._message(error)
+            yield StatementDone("", error=True, in_procedure=frame.in_procedure)
+            if self.options.xact_abort and self.trancount:
+                yield from self._rollback(None, quiet=True)
+                raise BatchAborted from None
+            if error.aborts_batch:
+                raise BatchAborted from None
+
+    def _message(self, error: SqlError) -> Message:
+        return Message(error.number, error.severity, error.state, error.message, error.line, error.procedure)
+
+    def _dispatch(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        keyword = stmt.keyword
+        words = [t.text.upper() for t in stmt.tokens[:4]]
+        server_statement = self.engine.registry.find_statement(words)
+        if server_statement is not None:
+            self._prepare_store_write()
+            yield from server_statement.handler(self, stmt.text)
+            return
+        handler = _HANDLERS.get(keyword)
+        if handler is None:
+            raise errors.not_supported(f"{keyword} statements")
+        yield from handler(self, stmt, frame)
+
+    # --- statements ---------------------------------------------------------------------------
+
+    def _select(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        tree = _parse(stmt)
+        if isinstance(tree, exp.Insert | exp.Update | exp.Delete):
+            yield from self._dml(stmt, frame)
+            return
+        if isinstance(tree, exp.Select) and tree.args.get("into"):
+            raise errors.not_supported("SELECT ... INTO")
+        if not isinstance(tree, exp.Select | exp.SetOperation | exp.Subquery):
+            raise errors.not_supported(f"this statement ({type(tree).__name__})")
+        plan = self._plan(stmt, frame, lambda: compile_query(tree, self._context(frame)))
+        if plan.assignments:
+            self._assign_from(plan, frame)
+            return
+        yield from self._result(plan, frame)
+
+    def _result(self, plan: Plan, frame: Frame) -> Iterator[Result]:
+        cursor = self._execute(plan, frame)
+        counter = [0]
+        yield ResultSet(plan.columns, self._chunks(cursor, plan, counter))
+        self.rowcount = counter[0]
+        yield StatementDone(plan.command, None if self.options.nocount else counter[0], in_procedure=frame.in_procedure)
+
+    def _chunks(self, cursor: sqlite3.Cursor, plan: Plan, counter: list[int]) -> Iterator[list[tuple]]:
+        readers = plan.readers
+        limit = self.options.rowcount
+        try:
+            while True:
+                rows = self._fetch(cursor, CHUNK)
+                if not rows:
+                    return
+                if limit and counter[0] + len(rows) > limit:
+                    rows = rows[: limit - counter[0]]
+                counter[0] += len(rows)
+                yield [tuple([read(v) for read, v in zip(readers, row)]) for row in rows]
+                if limit and counter[0] >= limit:
+                    return
+        finally:
+            cursor.close()
+
+    def _fetch(self, cursor: sqlite3.Cursor, size: int) -> list[tuple]:
+        try:
+            return cursor.fetchmany(size)
+        except sqlite3.Error as exc:
+            raise self._store_error(exc) from None
+
+    def _assign_from(self, plan: Plan, frame: Frame) -> None:
+        cursor = self._execute(plan, frame)
+        last = None
+        count = 0
+        for row in iter(lambda: self._fetch(cursor, CHUNK), []):
+            last = row[-1]
+            count += len(row)
+        cursor.close()
+        self.rowcount = count
+        if last is not None:
+            for name, read, value in zip(plan.assignments, plan.readers, last, strict=True):
+                self._set_variable(frame, name, read(value))
+
+    def _dml(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        tree = _parse(stmt)
+        ctx = self._context(frame)
+        if isinstance(tree, exp.Insert):
+            identity_insert = self._identity_insert_for(tree)
+            plan = self._plan(stmt, frame, lambda: dml.compile_insert(tree, ctx, identity_insert), identity_insert)
+        elif isinstance(tree, exp.Update):
+            plan = self._plan(stmt, frame, lambda: dml.compile_update(tree, ctx))
+        elif isinstance(tree, exp.Delete):
+            plan = self._plan(stmt, frame, lambda: dml.compile_delete(tree, ctx))
+        else:
+            raise errors.not_supported(type(tree).__name__)
+        yield from self._run_dml(plan, frame)
+
+    def _identity_insert_for(self, tree: exp.Insert) -> bool:
+        if self.options.identity_insert is None:
+            return False
+        table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        source = dml.resolve_source(table, self._context(self._frame or Frame()))
+        return self.options.identity_insert == f"{source.sqlite_db}.{source.storage}".lower()
+
+    def _run_dml(self, plan: Plan, frame: Frame) -> Iterator[Result]:
+        own = plan.identity_table is not None and self._begin_identity(plan.identity_table)
+        try:
+            cursor = self._execute(plan, frame)
+            if plan.returns_rows:
+                counter = [0]
+                yield ResultSet(plan.columns, self._chunks(cursor, plan, counter))
+            else:
+                self._fetch(cursor, 1)
+            count = max(cursor.rowcount, 0)
+            if plan.identity_table is not None:
+                self._end_identity(plan.identity_table)
+        except BaseException:
+            if own:
+                self._con_rollback()
+            self._identity_counter = None
+            raise
+        if own:
+            self._con_commit()
+        self.rowcount = count
+        yield StatementDone(plan.command, None if self.options.nocount else count, in_procedure=frame.in_procedure)
+
+    def _create(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        kind = stmt.word(1)
+        if kind == "DATABASE":
+            yield from self._create_database(stmt)
+            return
+        if kind != "TABLE":
+            raise errors.not_supported(f"CREATE {kind}")
+        tree = _parse(stmt)
+        table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        db, schema, name, con = self._ddl_target(table)
+        cat = self._catalog(db)
+        if cat.table(schema, name) is not None:
+            raise errors.object_exists(name)
+        schema_id = cat.schema_id(schema)
+        if schema_id is None:
+            raise SqlError(2760, 16, 1, f"The specified schema name \"{schema}\" either does not exist or you do not have permission to use it.")
+        spec = ddl.build_table(tree, schema, name, self._context(frame))
+        self._in_write(lambda: ddl.create_table(con, db, spec, schema_id))
+        yield StatementDone("")
+
+    def _ddl_target(self, table: exp.Table) -> tuple[str, str, str, sqlite3.Connection]:
+        name = table.name
+        con = self._connection()
+        if name.startswith("#"):
+            return "temp", "dbo", name, con
+        db = table.args["catalog"].name if table.args.get("catalog") else self.database
+        if self.engine.database(db) is None:
+            raise errors.unknown_database(db)
+        self._attach(db)
+        schema = table.args["db"].name if table.args.get("db") and table.args["db"].name else "dbo"
+        return self.engine.database(db).name, schema, name, con  # type: ignore[union-attr]
+
+    def _drop(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        kind = stmt.word(1)
+        if kind == "DATABASE":
+            yield from self._drop_database(stmt)
+            return
+        if kind != "TABLE":
+            raise errors.not_supported(f"DROP {kind}")
+        tree = _parse(stmt)
+        for table in tree.args.get("tables") or [tree.this]:
+            db, schema, name, con = self._ddl_target(table)
+            found = self._catalog(db).table(schema, name)
+            if found is None:
+                if tree.args.get("exists"):
+                    continue
+                raise errors.cannot_drop("table", name if not table.args.get("db") else f"{schema}.{name}")
+            self._in_write(lambda f=found, d=db: ddl.drop_table(con, d, f.storage_name, f.object_id))
+        yield StatementDone("")
+
+    def _create_database(self, stmt: Statement) -> Iterator[Result]:
+        name = _identifier(stmt.tokens[2]) if len(stmt.tokens) > 2 else ""
+        if not name:
+            raise errors.syntax_error("DATABASE", stmt.line)
+        if self.trancount:
+            raise SqlError(226, 16, 6, "CREATE DATABASE statement not allowed within multi-statement transaction.")
+        self.engine.create_database(name)
+        yield StatementDone("")
+
+    def _drop_database(self, stmt: Statement) -> Iterator[Result]:
+        exists = stmt.word(2) == "IF" and stmt.word(3) == "EXISTS"
+        name = _identifier(stmt.tokens[4 if exists else 2]) if len(stmt.tokens) > (4 if exists else 2) else ""
+        database = self.engine.database(name)
+        if database is None:
+            if exists:
+                yield StatementDone("")
+                return
+            raise SqlError(3701, 11, 1, f"Cannot drop the database '{name}', because it does not exist or you do not have permission.")
+        if database.database_id <= 4:
+            raise SqlError(3708, 16, 1, f"Cannot drop the database '{database.name}' because it is a system database.")
+        if self.database.lower() == database.name.lower():
+            raise SqlError(3702, 16, 4, f"Cannot drop database \"{database.name}\" because it is currently in use.")
+        if self._con is not None and database.name.lower() in self._attached:
+            self._con.execute(f"DETACH DATABASE {quote(database.name)}")
+            self._attached.discard(database.name.lower())
+        self.engine.drop_database(database.name)
+        yield StatementDone("")
+
+    def _use(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        name = _identifier(stmt.tokens[1]) if len(stmt.tokens) > 1 else ""
+        database = self.engine.database(name)
+        if database is None:
+            raise errors.unknown_database(name)
+        old = self.database
+        self.database = database.name
+        yield EnvChange(EnvKind.DATABASE, database.name, old)
+        yield Message(5701, 0, 1, f"Changed database context to '{database.name}'.")
+
+    def _declare(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        for name, st, default in _declarations(stmt):
+            if name in frame.variables:
+                raise errors.already_declared(f"@{name}")
+            frame.variables[name] = Variable(st)
+            if default is not None:
+                self._set_variable(frame, name, self._evaluate(default, frame))
+        return
+        yield
+
+    def _set(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        second = stmt.tokens[1] if len(stmt.tokens) > 1 else None
+        if second is not None and second.token_type == TokenType.PARAMETER:
+            tree = _parse(stmt)
+            item = tree.expressions[0].this if isinstance(tree, exp.Set) else None
+            if not isinstance(item, exp.EQ):
+                raise errors.syntax_error(stmt.word(2), stmt.line)
+            name = item.this.name.lower()
+            if name not in frame.variables:
+                raise errors.must_declare(f"@{item.this.name}")
+            self._set_variable(frame, name, self._evaluate(item.expression, frame))
+            return
+        yield from self._set_option(stmt, frame)
+
+    def _set_option(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        words = [t.text.upper() for t in stmt.tokens[1:]]
+        if not words:
+            raise errors.syntax_error("SET", stmt.line)
+        option = words[0]
+        value = words[-1] if len(words) > 1 else ""
+        if option == "TRANSACTION":
+            level = " ".join(words[3:]) if len(words) > 3 else ""
+            if level not in ISOLATION_NAMES:
+                raise errors.syntax_error(words[-1], stmt.line)
+            self.options.isolation_level = ISOLATION_NAMES[level]
+        elif option == "IDENTITY_INSERT":
+            yield from self._set_identity_insert(stmt, words)
+        elif option in ("DATEFORMAT",):
+            fmt = stmt.tokens[2].text.lower() if len(stmt.tokens) > 2 else ""
+            if fmt not in ("mdy", "dmy", "ymd", "ydm", "myd", "dym"):
+                raise SqlError(2741, 16, 1, f"SET DATEFORMAT date order '{fmt}' is invalid.")
+            self.options.dateformat = fmt
+        elif option == "DATEFIRST":
+            self.options.datefirst = int(value)
+        elif option == "LANGUAGE":
+            language = stmt.tokens[2].text if len(stmt.tokens) > 2 else ""
+            if language.lower() not in ("us_english", "english"):
+                raise SqlError(2734, 16, 1, f"'{language}' is not an official language name.")
+            self.options.language = "us_english"
+        elif option == "TEXTSIZE":
+            number = int(value)
+            self.options.textsize = 2147483647 if number in (0, -1) else number
+        elif option == "LOCK_TIMEOUT":
+            self.options.lock_timeout = int(value)
+        elif option == "ROWCOUNT":
+            self.options.rowcount = int(value) if value.isdigit() else int(self._variable_value(frame, value))
+        elif option == "DEADLOCK_PRIORITY":
+            self.options.deadlock_priority = {"LOW": -5, "NORMAL": 0, "HIGH": 5}.get(value, 0)
+        elif option in _ON_OFF_OPTIONS or any(w.rstrip(",") in _ON_OFF_OPTIONS for w in words[:-1]):
+            if value not in ("ON", "OFF"):
+                raise errors.syntax_error(value, stmt.line)
+            for word in words[:-1]:
+                name = word.rstrip(",")
+                if name in _ON_OFF_OPTIONS:
+                    setattr(self.options, name.lower(), value == "ON")
+        elif option in _IGNORED_OPTIONS:
+            pass
+        else:
+            raise errors.syntax_error(stmt.tokens[1].text, stmt.line)
+        return
+        yield
+
+    def _set_identity_insert(self, stmt: Statement, words: list[str]) -> Iterator[Result]:
+        text = _normalized_text(stmt)
+        match = re.match(r"(?is)\s*SET\s+IDENTITY_INSERT\s+(.+?)\s+(ON|OFF)\s*;?\s*$", text)
+        if not match:
+            raise errors.syntax_error(words[-1], stmt.line)
+        table = parse_one(f"SELECT * FROM {match.group(1)}").find(exp.Table)
+        source = dml.resolve_source(table, self._context(self._frame or Frame()))
+        if source.table is None or source.table.identity is None:
+            raise SqlError(8106, 16, 1, f"Table '{source.display}' does not have the identity property. Cannot perform SET operation.")
+        key = f"{source.sqlite_db}.{source.storage}".lower()
+        self.options.identity_insert = key if match.group(2).upper() == "ON" else None
+        return
+        yield
+
+    def _print(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        tree = _parse_expression_statement(stmt, 1)
+        value = self._evaluate(tree, frame)
+        text = "" if value is None else values.to_text(value)
+        yield Message(0, 0, 1, text, stmt.line, frame.procedure)
+
+    def _raiserror(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        text = _normalized_text(stmt)
+        match = re.match(r"(?is)\s*RAISERROR\s*\((.*)\)\s*(WITH\s+(.*?))?\s*;?\s*$", text)
+        if not match:
+            raise errors.syntax_error("RAISERROR", stmt.line)
+        args_tree = parse_one(f"SELECT {match.group(1)}")
+        args = [self._evaluate(a, frame) for a in args_tree.expressions]
+        if len(args) < 3:
+            raise errors.syntax_error(")", stmt.line)
+        message_arg, severity, state = args[0], int(args[1]), int(args[2])
+        number = 50000
+        if isinstance(message_arg, int):
+            number = message_arg
+            message_arg = f"Error {message_arg}"
+        message_text = format_message(str(message_arg), args[3:])
+        options = (match.group(3) or "").upper()
+        if severity <= 10:
+            yield Message(number if number != 50000 else 50000, severity, state, message_text, stmt.line, frame.procedure)
+            return
+        error = SqlError(number, severity, state, message_text, stmt.line, frame.procedure)
+        if "LOG" in options:
+            pass
+        raise error
+
+    def _throw(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        if len(stmt.tokens) == 1:
+            if not frame.errors:
+                raise SqlError(10704, 15, 1, "To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement inside a CATCH block, or add error parameters to the THROW statement.")
+            raise frame.errors[-1]
+        args_tree = parse_one("SELECT " + _normalized_text(stmt)[len(stmt.tokens[0].text):])
+        number, message_text, state = [self._evaluate(a, frame) for a in args_tree.expressions]
+        if int(number) < 50000:
+            raise SqlError(35100, 16, 10, "Error number in THROW statement is outside the valid range. Specify an error number in the valid range of 50000 to 2147483647.")
+        raise SqlError(int(number), 16, int(state), str(message_text), stmt.line, frame.procedure, aborts_batch=True)
+
+    def _return(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        value = None
+        if len(stmt.tokens) > 1:
+            value = self._evaluate(_parse_expression_statement(stmt, 1), frame)
+        raise _Return(None if value is None else int(value))
+        yield
+
+    def _waitfor(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        kind = stmt.word(1)
+        if kind not in ("DELAY", "TIME") or len(stmt.tokens) < 3:
+            raise errors.syntax_error(stmt.word(1), stmt.line)
+        value = self._evaluate(_parse_expression_statement(stmt, 2), frame)
+        parsed = values.parse_datetime_text(str(value)) if value is not None else None
+        if parsed is None:
+            raise SqlError(148, 15, 1, f"Incorrect time syntax in time string '{value}' used with WAITFOR.")
+        if kind == "DELAY":
+            seconds = parsed.hour * 3600 + parsed.minute * 60 + parsed.second + parsed.microsecond / 1e6
+        else:
+            now = dt.datetime.now()
+            target = now.replace(hour=parsed.hour, minute=parsed.minute, second=parsed.second, microsecond=parsed.microsecond)
+            if target <= now:
+                target += dt.timedelta(days=1)
+            seconds = (target - now).total_seconds()
+        if self.cancel.wait(seconds):
+            raise Cancelled
+        return
+        yield
+
+    def _begin_statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        word = stmt.word(1)
+        if word in ("TRAN", "TRANSACTION"):
+            yield from self._begin()
+            yield StatementDone("")
+            return
+        raise errors.not_supported(f"BEGIN {word}")
+
+    def _commit_statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        yield from self._commit()
+        yield StatementDone("")
+
+    def _rollback_statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        name = None
+        if len(stmt.tokens) > 2 and stmt.word(1) in ("TRAN", "TRANSACTION"):
+            name = stmt.tokens[2].text
+        elif len(stmt.tokens) > 1 and stmt.word(1) not in ("TRAN", "TRANSACTION", "WORK"):
+            name = stmt.tokens[1].text
+        yield from self._rollback(name)
+        yield StatementDone("")
+
+    def _save_statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        if len(stmt.tokens) < 3:
+            raise errors.syntax_error(stmt.word(1), stmt.line)
+        self._savepoint(stmt.tokens[2].text)
+        yield StatementDone("")
+
+    def _exec(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        tokens = stmt.tokens[1:]
+        if not tokens:
+            raise errors.syntax_error(stmt.word(0), stmt.line)
+        if tokens[0].token_type == TokenType.L_PAREN:
+            text = _normalized_text(stmt)
+            inner = parse_one("SELECT " + text[text.index("(") :])
+            dynamic = self._evaluate(inner.expressions[0], frame)
+            yield from self._nested_batch(str(dynamic or ""), [], frame)
+            return
+        call = _parse_exec(stmt)
+        args = []
+        for name, expression, output in call.arguments:
+            value = self._evaluate(expression, frame) if expression is not None else None
+            args.append(_Arg(name, value, values.type_of_value(value) if value is not None else None, output, expression))
+        results = list(self._rpc(call.procedure.lower().rsplit(".", 1)[-1], args, nested=True, frame=frame))
+        status = 0
+        for item in results:
+            if isinstance(item, ReturnStatus):
+                status = item.value
+            elif isinstance(item, OutputParameter):
+                arg = next((a for a in args if a.output and (a.name or "").lower() == item.name.lower().lstrip("@")), None)
+                target = arg.target_variable() if arg else None
+                if target:
+                    self._set_variable(frame, target, item.value)
+            elif isinstance(item, ProcedureDone):
+                continue
+            else:
+                yield item
+        if call.status_variable:
+            self._set_variable(frame, call.status_variable, status)
+
+    # --- RPC ------------------------------------------------------------------------------------
+
+    def _rpc(self, name: str, params: list[Any], nested: bool = False, frame: Frame | None = None) -> Iterator[Result]:
+        if name == "sp_executesql":
+            yield from self._sp_executesql(params)
+        elif name in ("sp_prepare", "sp_prepexec"):
+            yield from self._sp_prepare(params, execute=name == "sp_prepexec")
+        elif name == "sp_execute":
+            yield from self._sp_execute(params)
+        elif name == "sp_unprepare":
+            handle = _param_value(params, 0)
+            self.prepared.pop(int(handle or 0), None)
+            yield ReturnStatus(0)
+            yield ProcedureDone()
+        elif name == "sp_reset_connection":
+            yield from self.reset()
+            yield ReturnStatus(0)
+            yield ProcedureDone()
+        elif name in self.engine.registry.procedures:
+            positional = [p.value for p in params if not p.name]
+            named = {p.name.lower().lstrip("@"): p.value for p in params if p.name}
+            self._prepare_store_write()
+            status = 0
+            for item in self.engine.registry.procedures[name].handler(self, positional, named):
+                if isinstance(item, StatementDone):
+                    item.in_procedure = True
+                if isinstance(item, ReturnStatus):
+                    status = item.value
+                    continue
+                yield item
+            yield ReturnStatus(status)
+            yield ProcedureDone()
+        else:
+            raise errors.unknown_procedure(name)
+
+    def _sp_executesql(self, params: list[Any]) -> Iterator[Result]:
+        if not params:
+            raise SqlError(201, 16, 4, "Procedure or function 'sp_executesql' expects parameter '@statement', which was not supplied.")
+        statement = params[0].value
+        definitions = params[1].value if len(params) > 1 else ""
+        yield from self._run_with_parameters(str(statement or ""), str(definitions or ""), params[2:])
+
+    def _run_with_parameters(self, text: str, definitions: str, args: list[Any], before: Sequence[Result] = ()) -> Iterator[Result]:
+        parsed = self.engine.parse(text, definitions)
+        frame = Frame(declared=dict(parsed.declared), in_procedure=True)
+        bindings = _bind(parsed.parameters, args)
+        for (name, st, _output), value in zip(parsed.parameters, bindings, strict=True):
+            frame.variables[name] = Variable(st, values.cast(value, st) if value is not None else None)
+        self.nest_level += 1
+        error = False
+        try:
+            yield from self._block(parsed.block, frame)
+        except BatchAborted:
+            error = True
+        except _Return:
+            pass
+        finally:
+            self.nest_level -= 1
+        yield ReturnStatus(0)
+        yield from before
+        for index, (name, st, output) in enumerate(parsed.parameters):
+            arg = _matching_arg(args, index, name)
+            if output and arg is not None and arg.output:
+                yield OutputParameter(index, f"@{name}", st, frame.variables[name].value)
+        yield ProcedureDone(error=error)
+
+    def _sp_prepare(self, params: list[Any], execute: bool) -> Iterator[Result]:
+        if len(params) < 3:
+            raise SqlError(201, 16, 4, "Procedure or function 'sp_prepare' expects parameter '@stmt', which was not supplied.")
+        definitions, statement = str(params[1].value or ""), str(params[2].value or "")
+        parsed = self.engine.parse(statement, definitions)
+        handle = next(self._prepared_ids)
+        self.prepared[handle] = parsed
+        handle_out = OutputParameter(0, params[0].name or "@handle", sqltypes.INT, handle)
+        if not execute:
+            yield ReturnStatus(0)
+            yield handle_out
+            yield ProcedureDone()
+            return
+        yield from self._run_prepared(parsed, params[3:], statement, definitions, before=[handle_out])
+
+    def _sp_execute(self, params: list[Any]) -> Iterator[Result]:
+        handle = int(_param_value(params, 0) or 0)
+        parsed = self.prepared.get(handle)
+        if parsed is None:
+            raise SqlError(8179, 16, 4, f"Could not find prepared statement with handle {handle}.")
+        yield from self._run_prepared(parsed, params[1:])
+
+    def _run_prepared(self, parsed: ParsedBatch, args: list[Any], statement: str = "", definitions: str = "", before: Sequence[Result] = ()) -> Iterator[Result]:
+        frame = Frame(declared=dict(parsed.declared), in_procedure=True)
+        bindings = _bind(parsed.parameters, args)
+        for (name, st, _output), value in zip(parsed.parameters, bindings, strict=True):
+            frame.variables[name] = Variable(st, values.cast(value, st) if value is not None else None)
+        error = False
+        try:
+            yield from self._block(parsed.block, frame)
+        except BatchAborted:
+            error = True
+        except _Return:
+            pass
+        yield ReturnStatus(0)
+        yield from before
+        for index, (name, st, output) in enumerate(parsed.parameters):
+            arg = _matching_arg(args, index, name)
+            if output and arg is not None and arg.output:
+                yield OutputParameter(index + 1, f"@{name}", st, frame.variables[name].value)
+        yield ProcedureDone(error=error)
+
+    def _nested_batch(self, text: str, args: list[Any], frame: Frame) -> Iterator[Result]:
+        parsed = self.engine.parse(text)
+        inner = Frame(declared=dict(parsed.declared), in_procedure=frame.in_procedure, try_depth=frame.try_depth, errors=frame.errors)
+        try:
+            yield from self._block(parsed.block, inner)
+        except _Return:
+            pass
+
+    # --- expressions and variables -------------------------------------------------------------
+
+    def _evaluate(self, node: exp.Expression, frame: Frame) -> Any:
+        plan = compile_expression(node, self._context(frame))
+        cursor = self._execute(plan, frame)
+        row = self._fetch(cursor, 1)
+        cursor.close()
+        return plan.readers[0](row[0][0]) if row else None
+
+    def _condition(self, stmt: Statement, frame: Frame) -> bool:
+        tree = stmt.parsed
+        if tree is None:
+            select = parse_one("SELECT CASE WHEN " + _normalized_text(stmt) + " THEN 1 ELSE 0 END", stmt.line - 1)
+            stmt.parsed = tree = select
+        plan = self._plan(stmt, frame, lambda: compile_query(tree, self._context(frame)))
+        cursor = self._execute(plan, frame)
+        row = self._fetch(cursor, 1)
+        cursor.close()
+        return bool(row and row[0][0])
+
+    def _set_variable(self, frame: Frame, name: str, value: Any) -> None:
+        variable = frame.variables.get(name)
+        if variable is None:
+            raise errors.must_declare(f"@{name}")
+        variable.value = None if value is None else values.cast(value, variable.type, dateformat=self.options.dateformat)
+
+    def _variable_value(self, frame: Frame, text: str) -> Any:
+        name = text.lstrip("@").lower()
+        if name not in frame.variables:
+            raise errors.must_declare(text)
+        return frame.variables[name].value
+
+    def _context(self, frame: Frame) -> _Context:
+        return _Context(self, frame)
+
+    # --- plans and the store -------------------------------------------------------------------
+
+    def _plan(self, stmt: Statement, frame: Frame, build: Any, variant: object = None) -> Plan:
+        """The statement's compiled plan, reused while the catalog it was built on holds."""
+        key = (self.database.lower(), variant)
+        plan = stmt.plans.get(key)
+        if plan is not None and self._current(plan):
+            return plan
+        plan = build()
+        stmt.plans[key] = plan
+        return plan
+
+    def _current(self, plan: Plan) -> bool:
+        if not plan.dependencies:
+            return True
+        con = self._connection()
+        for db, version in plan.dependencies:
+            if db != "temp":
+                self._attach(db)
+            if catalog.schema_version(con, db) != version:
+                return False
+        return True
+
+    def _execute(self, plan: Plan, frame: Frame) -> sqlite3.Cursor:
+        params = {}
+        for name in plan.variables:
+            variable = frame.variables.get(name)
+            if variable is None:
+                raise errors.must_declare(f"@{name}")
+            params[name] = values.storage_value(variable.value, variable.type)
+        con = self._eval_connection(plan)
+        if plan.touches_store:
+            self._ensure_transaction()
+            for view in plan.system_views:
+                self._materialize(view)
+        return self._run_sql(con, plan.sql, params)
+
+    def _run_sql(self, con: sqlite3.Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        deadline = None if self.options.lock_timeout < 0 else time.monotonic() + self.options.lock_timeout / 1000
+        functions.CURRENT.error = None
+        while True:
+            try:
+                return con.execute(sql, params)
+            except sqlite3.OperationalError as exc:
+                if _is_busy(exc) and not self.cancel.is_set():
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise errors.lock_timeout() from None
+                    if con.in_transaction and "deadlock" in str(exc).lower():
+                        raise errors.deadlock(self.info.spid) from None
+                    time.sleep(0.005)
+                    continue
+                raise self._store_error(exc) from None
+            except sqlite3.Error as exc:
+                raise self._store_error(exc) from None
+
+    def _store_error(self, exc: sqlite3.Error) -> SqlError | Cancelled:
+        pending = getattr(functions.CURRENT, "error", None)
+        if pending is not None:
+            functions.CURRENT.error = None
+            return pending
+        text = str(exc)
+        if "interrupted" in text:
+            return Cancelled()
+        return store_error(text, self)
+
+    def _eval_connection(self, plan: Plan) -> sqlite3.Connection:
+        if not plan.touches_store and self._inline:
+            return self.engine.scratch()
+        return self._connection()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._con is None:
+            con = self.engine.store.connect()
+            catalog.install(con, "temp")
+            self._con = con
+            self._attached = set()
+        self._attach(self.database)
+        return self._con
+
+    def _attach(self, database: str) -> None:
+        lowered = database.lower()
+        if lowered in self._attached or lowered == "temp":
+            return
+        con = self._con
+        assert con is not None
+        if len(self._attached) >= 9 and not con.in_transaction:
+            for other in list(self._attached):
+                if other != self.database.lower():
+                    con.execute(f"DETACH DATABASE {quote(other)}")
+                    self._attached.discard(other)
+                    break
+        self.engine.store.attach(con, self.engine.database(database).name if self.engine.database(database) else database)
+        self._attached.add(lowered)
+
+    def _catalog(self, db: str) -> catalog.Catalog:
+        con = self._connection()
+        if db == "temp":
+            version = catalog.schema_version(con, "temp")
+            if self._temp_catalog is None or self._temp_catalog.version != version:
+                self._temp_catalog = catalog.load(con, "temp", version)
+            return self._temp_catalog
+        self._attach(db)
+        return self.engine.catalogs.get(con, db)
+
+    def _ensure_transaction(self) -> None:
+        con = self._connection()
+        if (self.trancount or self.options.implicit_transactions) and not con.in_transaction:
+            if self.options.implicit_transactions and not self.trancount:
+                self.trancount = 1
+            con.execute("BEGIN")
+
+    def _in_write(self, action: Any) -> Any:
+        """DDL and catalog writes: atomic in their own transaction unless one is open."""
+        con = self._connection()
+        self._ensure_transaction()
+        own = not con.in_transaction
+        if own:
+            self._run_sql(con, "BEGIN IMMEDIATE")
+        try:
+            result = action()
+        except sqlite3.Error as exc:
+            if own:
+                con.execute("ROLLBACK")
+            raise self._store_error(exc) from None
+        except BaseException:
+            if own:
+                con.execute("ROLLBACK")
+            raise
+        if own:
+            con.execute("COMMIT")
+        return result
+
+    def _prepare_store_write(self) -> None:
+        """Server statements may touch master: make sure a connection exists."""
+        if not self._inline:
+            self._connection()
+
+    def _con_commit(self) -> None:
+        if self._con is not None and self._con.in_transaction:
+            self._con.execute("COMMIT")
+
+    def _con_rollback(self) -> None:
+        if self._con is not None and self._con.in_transaction:
+            self._con.execute("ROLLBACK")
+
+    def _begin_identity(self, target: Source) -> bool:
+        con = self._connection()
+        self._ensure_transaction()
+        own = not con.in_transaction
+        db = target.sqlite_db
+        table = target.table
+        assert table is not None
+        if own:
+            self._run_sql(con, "BEGIN IMMEDIATE")
+        else:
+            self._run_sql(con, f"UPDATE {quote(db)}.__tdsnet_identity SET last_value = last_value WHERE object_id = ?", (table.object_id,))
+        row = con.execute(f"SELECT last_value FROM {quote(db)}.__tdsnet_identity WHERE object_id = ?", (table.object_id,)).fetchone()
+        identity = table.identity
+        assert identity is not None
+        last = row[0] if row else None
+        start = identity.seed if last is None else last + identity.increment
+        self._identity_counter = IdentityCounter(start, identity.increment)
+        return own
+
+    def _end_identity(self, target: Source) -> None:
+        counter = self._identity_counter
+        self._identity_counter = None
+        if counter is None or counter.last is None or target.table is None:
+            return
+        self._con.execute(  # type: ignore[union-attr]
+            f"UPDATE {quote(target.sqlite_db)}.__tdsnet_identity SET last_value = ? WHERE object_id = ?",
+            (counter.last, target.table.object_id),
+        )
+        self.identity = self.scope_identity = counter.last
+
+    def next_identity(self) -> int:
+        counter = self._identity_counter
+        if counter is None:
+            raise SqlError(8624, 16, 1, "Internal error: no identity range is open.")
+        value = counter.next_value
+        counter.last = value
+        counter.next_value += counter.increment
+        return value
+
+    def _materialize(self, name: str) -> None:
+        view = self.engine.registry.views[name.split("|")[0]]
+        database = name.split("|")[1] if "|" in name else self.database
+        con = self._connection()
+        table = f"temp.{quote(name)}"
+        cols = ", ".join(f"{quote(c.name)} {ddl.storage_clause(c.type, None)}" for c in view.columns)
+        con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {quote(name)} ({cols})")
+        con.execute(f"DELETE FROM {table}")
+        previous = self.database
+        self.database = database
+        try:
+            rows = [
+                tuple(values.storage_value(v, c.type) for v, c in zip(row, view.columns, strict=True))
+                for row in view.rows(self)
+            ]
+        finally:
+            self.database = previous
+        if rows:
+            marks = ", ".join("?" for _ in view.columns)
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+    def _drop_temp_tables(self) -> None:
+        if self._con is None:
+            return
+        cat = self._catalog("temp")
+        for table in list(cat.tables.values()):
+            self._in_write(lambda t=table: ddl.drop_table(self._con, "temp", t.storage_name, t.object_id))
+
+    # --- transactions --------------------------------------------------------------------------
+
+    def _begin(self) -> Iterator[Result]:
+        self.trancount += 1
+        if self.trancount == 1:
+            self.transaction_descriptor = next(_descriptors)
+            self.doomed = False
+            yield EnvChange(EnvKind.BEGIN_TRANSACTION, self.transaction_descriptor, 0)
+
+    def _commit(self) -> Iterator[Result]:
+        if self.trancount == 0:
+            raise errors.no_transaction_commit()
+        if self.doomed:
+            raise SqlError(3930, 16, 1, "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.")
+        self.trancount -= 1
+        if self.trancount == 0:
+            self._savepoints.clear()
+            if self._con is not None and self._con.in_transaction:
+                try:
+                    self._run_sql(self._con, "COMMIT")
+                except SqlError:
+                    self.trancount = 1
+                    raise
+            descriptor, self.transaction_descriptor = self.transaction_descriptor, 0
+            yield EnvChange(EnvKind.COMMIT_TRANSACTION, 0, descriptor)
+
+    def _rollback(self, name: str | None, quiet: bool = False) -> Iterator[Result]:
+        if self.trancount == 0:
+            if quiet:
+                return
+            raise errors.no_transaction_rollback()
+        con = self._con
+        if name and con is not None and con.in_transaction and name.lower() in self._savepoints:
+            con.execute(f"ROLLBACK TO {quote(name.lower())}")
+            return
+        self.trancount = 0
+        self.doomed = False
+        self._savepoints.clear()
+        if con is not None and con.in_transaction:
+            con.execute("ROLLBACK")
+        descriptor, self.transaction_descriptor = self.transaction_descriptor, 0
+        yield EnvChange(EnvKind.ROLLBACK_TRANSACTION, 0, descriptor)
+
+    def _savepoint(self, name: str) -> None:
+        if self.trancount == 0:
+            raise SqlError(628, 16, 0, "Cannot issue SAVE TRANSACTION when there is no active transaction.")
+        con = self._connection()
+        self._ensure_transaction()
+        con.execute(f"SAVEPOINT {quote(name.lower())}")
+        self._savepoints.add(name.lower())
+
+    # --- what the engine asks the session ------------------------------------------------------
+
+    def system_variable(self, name: str) -> Any:
+        server = self.engine.server
+        simple = {
+            "SPID": self.info.spid, "ROWCOUNT": self.rowcount, "ERROR": self.last_error,
+            "TRANCOUNT": self.trancount, "LANGUAGE": self.options.language, "LANGID": 0,
+            "OPTIONS": self.options.bits, "MAX_PRECISION": 38, "DATEFIRST": self.options.datefirst,
+            "LOCK_TIMEOUT": self.options.lock_timeout, "TEXTSIZE": self.options.textsize,
+            "SERVERNAME": server.server_name, "SERVICENAME": server.service_name,
+            "VERSION": version_string(server), "NESTLEVEL": self.nest_level, "PROCID": 0,
+            "IDENTITY": self.identity, "FETCH_STATUS": -1, "MAX_CONNECTIONS": 32767,
+            "MICROSOFTVERSION": (system.PRODUCT_MAJOR << 24) | system.PRODUCT_BUILD,
+            "CONNECTIONS": 0, "DBTS": b"\x00" * 8, "REMSERVER": None, "CURSOR_ROWS": 0,
+        }
+        if name in simple:
+            return values.dynamic_storage(simple[name])
+        return 0
+
+    def system_function(self, name: str, args: Sequence[Any]) -> Any:
+        handler = self.engine.registry.functions.get(name)
+        if handler is not None:
+            return values.dynamic_storage(handler(self, list(args)))
+        return values.dynamic_storage(builtin_session_function(self, name, list(args)))
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def version_string(server: Any) -> str:
+    return (
+        f"Microsoft SQL Server 2022 ({server.product_level}) - {system.PRODUCT_VERSION} (X64) \n"
+        f"\ttdsnet {_package_version()} on SQLite {sqlite3.sqlite_version}\n"
+        f"\t{server.edition} on {server.platform}"
+    )
+
+
+def _package_version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+_NOT_NULL = re.compile(r"NOT NULL constraint failed: (?:[^.]+\.)?(.+)\.([^.]+)$")
+_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+
+
+def store_error(text: str, session: EngineSession) -> SqlError:
+    """SQLite's complaint as SQL Server's error."""
+    match = _NOT_NULL.search(text)
+    if match:
+        table, column = match.group(1), match.group(2)
+        return errors.null_not_allowed(column, f"{session.database}.{table}")
+    match = _UNIQUE.search(text)
+    if match:
+        first = match.group(1).split(",")[0].strip()
+        table = first.rsplit(".", 1)[0] if "." in first else first
+        return SqlError(2627, 14, 1, f"Violation of PRIMARY KEY or UNIQUE KEY constraint. Cannot insert duplicate key in object '{table}'.")
+    if "FOREIGN KEY constraint failed" in text:
+        return SqlError(547, 16, 0, "The statement conflicted with a FOREIGN KEY constraint.")
+    if "CHECK constraint failed" in text:
+        name = text.split(":", 1)[1].strip() if ":" in text else ""
+        return SqlError(547, 16, 0, f'The statement conflicted with the CHECK constraint "{name}".')
+    if "no such table" in text:
+        return errors.invalid_object(text.split(":", 1)[-1].strip())
+    return SqlError(8624, 16, 1, f"Internal Query Processor Error: {text}")
+
+
+def format_message(template: str, args: Sequence[Any]) -> str:
+    """RAISERROR's printf-style substitution (%d %i %s %u %x %X %o with width and flags)."""
+    items = iter(args)
+
+    def substitute(match: re.Match[str]) -> str:
+        spec = match.group(0)
+        if spec == "%%":
+            return "%"
+        try:
+            value = next(items)
+        except StopIteration:
+            return "(null)"
+        kind = spec[-1]
+        flags_width = spec[1:-1].replace("I64", "").replace("l", "").replace("h", "")
+        if value is None:
+            return "(null)"
+        try:
+            if kind in "di":
+                return ("%" + flags_width + "d") % int(value)
+            if kind in "uoxX":
+                return ("%" + flags_width + kind) % int(value)
+            return ("%" + flags_width + "s") % values.to_text(value)
+        except (TypeError, ValueError):
+            return str(value)
+
+    return re.sub(r"%%|%[-+ #0]*\d*(?:\.\d+)?(?:I64|l|h)?[disuoxX]", substitute, template)
+
+
+@dataclass(slots=True)
+class _Arg:
+    name: str | None
+    value: Any
+    type: SqlType | None
+    output: bool
+    expression: exp.Expression | None = None
+
+    def target_variable(self) -> str | None:
+        if isinstance(self.expression, exp.Parameter):
+            return self.expression.name.lower()
+        return None
+
+
+@dataclass(slots=True)
+class _ExecCall:
+    procedure: str
+    arguments: list[tuple[str | None, exp.Expression | None, bool]]
+    status_variable: str | None = None
+
+
+def _parse_exec(stmt: Statement) -> _ExecCall:
+    """EXEC [@status =] proc [arg [, ...]] where arg is [@name =] value [OUTPUT]."""
+    text = _normalized_text(stmt)
+    match = re.match(r"(?is)\s*EXEC(?:UTE)?\s+(?:@(\w+)\s*=\s*)?([\w.\[\]#$@]+)\s*(.*?)\s*;?\s*$", text)
+    if not match:
+        raise errors.syntax_error(stmt.word(1), stmt.line)
+    status, procedure, rest = match.group(1), match.group(2).replace("[", "").replace("]", ""), match.group(3)
+    arguments: list[tuple[str | None, exp.Expression | None, bool]] = []
+    if rest:
+        for part in _split_arguments(rest):
+            output = bool(re.search(r"(?i)\s+OUT(PUT)?\s*$", part))
+            part = re.sub(r"(?i)\s+OUT(PUT)?\s*$", "", part)
+            named = re.match(r"(?s)\s*@(\w+)\s*=\s*(.*)$", part)
+            name = named.group(1) if named else None
+            value_text = named.group(2) if named else part
+            if value_text.strip().upper() == "DEFAULT":
+                arguments.append((name, None, output))
+                continue
+            expression = parse_one(f"SELECT {value_text}").expressions[0]
+            arguments.append((name, expression, output))
+    return _ExecCall(procedure, arguments, status.lower() if status else None)
+
+
+def _split_arguments(text: str) -> list[str]:
+    parts, depth, current, quote_open = [], 0, [], False
+    for ch in text:
+        if ch == "'":
+            quote_open = not quote_open
+        elif not quote_open:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            elif ch == "," and depth == 0:
+                parts.append("".join(current))
+                current = []
+                continue
+        current.append(ch)
+    if "".join(current).strip():
+        parts.append("".join(current))
+    return parts
+
+
+def _param_value(params: list[Any], index: int) -> Any:
+    return params[index].value if len(params) > index else None
+
+
+def _matching_arg(args: list[Any], index: int, name: str) -> Any:
+    for arg in args:
+        if arg.name and arg.name.lower().lstrip("@") == name:
+            return arg
+    positional = [a for a in args if not a.name]
+    return positional[index] if index < len(positional) else None
+
+
+def _bind(parameters: list[tuple[str, SqlType, bool]], args: list[Any]) -> list[Any]:
+    """Values for declared parameters from positional or @named arguments."""
+    by_name = {a.name.lower().lstrip("@"): a for a in args if a.name}
+    positional = [a for a in args if not a.name]
+    bound = []
+    for index, (name, _st, _output) in enumerate(parameters):
+        arg = by_name.get(name) or (positional[index] if index < len(positional) else None)
+        if arg is None:
+            raise SqlError(8178, 16, 1, f"The parameterized query '({name}...' expects the parameter '@{name}', which was not supplied.")
+        bound.append(arg.value)
+    known = {name for name, _, _ in parameters}
+    for name in by_name:
+        if name not in known:
+            raise SqlError(8145, 16, 2, f"@{name} is not a parameter for procedure sp_executesql.")
+    return bound
+
+
+def _identifier(token: Any) -> str:
+    return token.text
+
+
+def _parse_expression_statement(stmt: Statement, skip: int) -> exp.Expression:
+    """The expression after the first ``skip`` tokens (PRINT x, RETURN x, WAITFOR DELAY x)."""
+    if stmt.parsed is None:
+        text = _normalized_text(stmt)
+        start = stmt.tokens[skip].start - stmt.tokens[0].start
+        stmt.parsed = parse_one("SELECT " + text[start:].rstrip(";"), stmt.line - 1).expressions[0]
+    return stmt.parsed  # type: ignore[return-value]
+
+
+class _Context:
+    """The compiler's view of the session: current database, tables, variable types."""
+
+    def __init__(self, session: EngineSession, frame: Frame) -> None:
+        self.session = session
+        self.frame = frame
+        self.database = session.database
+
+    def variable_type(self, name: str) -> SqlType | None:
+        variable = self.frame.variables.get(name)
+        if variable is not None:
+            return variable.type
+        return self.frame.declared.get(name)
+
+    def resolve_table(self, catalog_name: str | None, schema: str | None, name: str) -> Source | None:
+        session = self.session
+        if name.startswith("#"):
+            cat = session._catalog("temp")
+            table = cat.table("dbo", name)
+            return None if table is None else _source("temp", table, cat.version)
+        db = catalog_name or session.database
+        database = session.engine.database(db)
+        if database is None:
+            return None
+        lowered_schema = (schema or "").lower()
+        if lowered_schema in ("sys", "information_schema"):
+            return self._system_view(f"{lowered_schema}.{name.lower()}", database.name)
+        cat = session._catalog(database.name)
+        table = cat.table(schema or "dbo", name)
+        if table is None and not schema:
+            view = session.engine.registry.views.get(f"sys.{name.lower()}")
+            if view is not None and name.lower().startswith("sys"):
+                return self._system_view(f"sys.{name.lower()}", database.name)
+            return None
+        return None if table is None else _source(database.name, table, cat.version)
+
+    def _system_view(self, key: str, database: str) -> Source | None:
+        view = self.session.engine.registry.views.get(key)
+        if view is None:
+            return None
+        storage_name = key if view.server_scoped else f"{key}|{database.lower()}"
+        columns = tuple(SourceColumn(c.name, c.type, c.nullable) for c in view.columns)
+        return Source("temp", storage_name, key, columns, system_view=storage_name)
+
+
+def _source(db: str, table: catalog.TableDef, version: int) -> Source:
+    columns = tuple(
+        SourceColumn(c.name, c.type, c.nullable, c.identity, c.computed_sql is not None)
+        for c in table.columns
+    )
+    return Source(db, table.storage_name, f"{table.schema}.{table.name}", columns, table, dependency=(db, version))
+
+
+def builtin_session_function(session: EngineSession, name: str, args: list[Any]) -> Any:
+    info = session.info
+    frame = session._frame
+    current_error = frame.errors[-1] if frame and frame.errors else None
+    if name == "DB_NAME":
+        if not args or args[0] is None:
+            return session.database
+        database = session.engine.database_by_id(int(args[0]))
+        return database.name if database else None
+    if name == "DB_ID":
+        database = session.engine.database(str(args[0])) if args else session.engine.database(session.database)
+        return database.database_id if database else None
+    if name in ("SCHEMA_NAME",):
+        if not args:
+            return "dbo"
+        return {1: "dbo", 2: "guest", 3: "INFORMATION_SCHEMA", 4: "sys"}.get(int(args[0]))
+    if name == "SCHEMA_ID":
+        return {"dbo": 1, "guest": 2, "information_schema": 3, "sys": 4}.get(str(args[0]).lower() if args else "dbo")
+    if name in ("SUSER_SNAME", "SUSER_NAME", "SYSTEM_USER", "ORIGINAL_LOGIN"):
+        return info.original_login or info.login if name == "ORIGINAL_LOGIN" else info.login
+    if name in ("USER_NAME", "CURRENT_USER", "SESSION_USER", "USER"):
+        return "dbo" if info.is_sysadmin else info.login
+    if name in ("USER_ID", "DATABASE_PRINCIPAL_ID"):
+        return 1 if info.is_sysadmin else 5
+    if name == "SUSER_ID":
+        return info.principal_id
+    if name == "SUSER_SID":
+        return info.sid
+    if name == "HOST_NAME":
+        return info.host_name
+    if name == "APP_NAME":
+        return info.program_name
+    if name == "IS_SRVROLEMEMBER":
+        role = str(args[0]).lower() if args else ""
+        return 1 if role == "sysadmin" and info.is_sysadmin else (1 if role == "public" else 0)
+    if name == "SERVERPROPERTY":
+        return server_property(session, str(args[0]) if args else "")
+    if name == "ERROR_NUMBER":
+        return current_error.number if current_error else None
+    if name == "ERROR_MESSAGE":
+        return current_error.message if current_error else None
+    if name == "ERROR_SEVERITY":
+        return current_error.severity if current_error else None
+    if name == "ERROR_STATE":
+        return current_error.state if current_error else None
+    if name == "ERROR_LINE":
+        return current_error.line if current_error else None
+    if name == "ERROR_PROCEDURE":
+        return (current_error.procedure or None) if current_error else None
+    if name == "XACT_STATE":
+        return 0 if session.trancount == 0 else (-1 if session.doomed else 1)
+    if name == "SCOPE_IDENTITY":
+        return Decimal(session.scope_identity) if session.scope_identity is not None else None
+    if name == "TYPE_NAME":
+        return _TYPE_IDS.get(int(args[0])) if args and args[0] is not None else None
+    if name == "TYPE_ID":
+        wanted = str(args[0]).lower() if args else ""
+        return next((i for i, n in _TYPE_IDS.items() if n == wanted), None)
+    raise errors.not_supported(f"the function {name}")
+
+
+_TYPE_IDS = {
+    34: "image", 35: "text", 36: "uniqueidentifier", 40: "date", 41: "time", 42: "datetime2",
+    43: "datetimeoffset", 48: "tinyint", 52: "smallint", 56: "int", 58: "smalldatetime",
+    59: "real", 60: "money", 61: "datetime", 62: "float", 98: "sql_variant", 99: "ntext",
+    104: "bit", 106: "decimal", 108: "numeric", 122: "smallmoney", 127: "bigint",
+    165: "varbinary", 167: "varchar", 173: "binary", 175: "char", 189: "timestamp",
+    231: "nvarchar", 239: "nchar", 241: "xml", 256: "sysname",
+}
+
+
+def server_property(session: EngineSession, name: str) -> Any:
+    server = session.engine.server
+    props = {
+        "productversion": system.PRODUCT_VERSION,
+        "productlevel": server.product_level,
+        "productmajorversion": str(system.PRODUCT_MAJOR),
+        "productminorversion": str(system.PRODUCT_MINOR),
+        "productbuild": str(system.PRODUCT_BUILD),
+        "edition": server.edition,
+        "editionid": -2117995310,
+        "engineedition": server.engine_edition,
+        "servername": server.server_name,
+        "instancename": server.instance_name or None,
+        "machinename": server.machine_name,
+        "computernamephysicalnetbios": server.machine_name,
+        "collation": storage.DEFAULT_COLLATION,
+        "sqlcharsetname": "iso_1",
+        "sqlsortordername": "nocase_iso",
+        "lcid": 1033,
+        "isclustered": 0,
+        "isfulltextinstalled": 0,
+        "isintegratedsecurityonly": 0,
+        "issingleuser": 0,
+        "ishadrenabled": 0,
+        "isxtpsupported": 0,
+        "isadvancedanalyticsinstalled": 0,
+        "ispolybaseinstalled": 0,
+        "processid": __import__("os").getpid(),
+        "resourceversion": system.PRODUCT_VERSION,
+        "buildclrversion": "v4.0.30319",
+        "productupdatelevel": None,
+        "hadrmanagerstatus": None,
+        "filestreamconfiguredlevel": 0,
+        "filestreamsharename": None,
+    }
+    props.update({k.lower(): v for k, v in server.extra.items()})
+    return props.get(name.lower())
+
+
+_HANDLERS = {
+    "SELECT": EngineSession._select,
+    "WITH": EngineSession._select,
+    "INSERT": EngineSession._dml,
+    "UPDATE": EngineSession._dml,
+    "DELETE": EngineSession._dml,
+    "CREATE": EngineSession._create,
+    "DROP": EngineSession._drop,
+    "USE": EngineSession._use,
+    "DECLARE": EngineSession._declare,
+    "SET": EngineSession._set,
+    "PRINT": EngineSession._print,
+    "RAISERROR": EngineSession._raiserror,
+    "THROW": EngineSession._throw,
+    "RETURN": EngineSession._return,
+    "WAITFOR": EngineSession._waitfor,
+    "BEGIN": EngineSession._begin_statement,
+    "COMMIT": EngineSession._commit_statement,
+    "ROLLBACK": EngineSession._rollback_statement,
+    "SAVE": EngineSession._save_statement,
+    "EXEC": EngineSession._exec,
+    "EXECUTE": EngineSession._exec,
+}
+
+# Keywords of statements that never touch the store and never wait: safe on the event loop.
+_INLINE = {"SELECT", "SET", "DECLARE", "PRINT", "RAISERROR", "THROW", "USE", "BEGIN", "RETURN"}
+
+
+def _inline_statement(session: EngineSession, stmt: Statement) -> bool:
+    keyword = stmt.keyword
+    if keyword not in _INLINE and keyword != "CONDITION":
+        return False
+    words = [t.text.upper() for t in stmt.tokens[:4]]
+    if session.engine.registry.find_statement(words) is not None:
+        return False
+    if keyword == "BEGIN":
+        return stmt.word(1) in ("TRAN", "TRANSACTION")
+    if keyword == "SET" and stmt.word(1) == "IDENTITY_INSERT":
+        return False
+    try:
+        text = _normalized_text(stmt)
+        tree = parse_one(text if keyword != "CONDITION" else f"SELECT CASE WHEN {text} THEN 1 ELSE 0 END")
+    except SqlError:
+        return False
+    if tree.find(exp.Table) is not None and keyword != "USE":
+        return False
+    for node in tree.find_all(exp.Anonymous):
+        name = str(node.this).upper()
+        if system.SESSION_FUNCTIONS.get(name, (None, False))[1]:
+            return False
+    return True
+
+
+def _inline_node(session: EngineSession, node: Node) -> bool:
+    if isinstance(node, Statement):
+        return _inline_statement(session, node)
+    if isinstance(node, Block):
+        return all(_inline_node(session, n) for n in node.statements)
+    if isinstance(node, If):
+        return (
+            _inline_statement(session, node.condition)
+            and _inline_node(session, node.then)
+            and (node.otherwise is None or _inline_node(session, node.otherwise))
+        )
+    return False
+
+
+__all__ = ["EngineSession", "ParsedBatch", "SessionInfo", "parse_batch"]

@@ -1,0 +1,1 @@
+"""The instance: logins, sessions, ERRORLOG, connections and what they may do."""

@@ -1,0 +1,312 @@
+"""Server principals: SQL logins and fixed server roles, kept in master.
+
+Passwords are stored only as salted scrypt hashes (`passwords`).  Login
+verification answers with the state SQL Server writes to the ERRORLOG for each
+kind of failure (5 unknown login, 7 disabled, 8 wrong password).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import passwords
+
+SA_ID = 1
+PUBLIC_ID = 2
+SYSADMIN_ID = 3
+FIRST_LOGIN_ID = 256
+
+FIXED_ROLES = [
+    (2, "public"), (3, "sysadmin"), (4, "securityadmin"), (5, "serveradmin"), (6, "setupadmin"),
+    (7, "processadmin"), (8, "diskadmin"), (9, "dbcreator"), (10, "bulkadmin"),
+]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS __tdsnet_server_principals (
+    principal_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    type TEXT NOT NULL,
+    sid BLOB NOT NULL,
+    password_hash TEXT,
+    is_disabled INTEGER NOT NULL DEFAULT 0,
+    is_fixed_role INTEGER NOT NULL DEFAULT 0,
+    default_database_name TEXT NOT NULL DEFAULT 'master',
+    default_language_name TEXT NOT NULL DEFAULT 'us_english',
+    is_policy_checked INTEGER NOT NULL DEFAULT 1,
+    is_expiration_checked INTEGER NOT NULL DEFAULT 0,
+    owning_principal_id INTEGER,
+    create_date TEXT NOT NULL,
+    modify_date TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS __tdsnet_server_role_members (
+    role_principal_id INTEGER NOT NULL,
+    member_principal_id INTEGER NOT NULL,
+    PRIMARY KEY (role_principal_id, member_principal_id)
+);
+CREATE TABLE IF NOT EXISTS __tdsnet_server_permissions (
+    class INTEGER NOT NULL,
+    major_id INTEGER NOT NULL,
+    grantee_principal_id INTEGER NOT NULL,
+    grantor_principal_id INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    permission_name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (class, major_id, grantee_principal_id, permission_name)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    principal_id: int
+    name: str
+    sid: bytes
+    is_disabled: bool
+    default_database: str
+    default_language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of checking a login: the login, or the ERRORLOG state and reason."""
+
+    login: Login | None
+    state: int = 0
+    reason: str = ""
+
+
+REASONS = {
+    5: "Could not find a login matching the name provided.",
+    7: "The account is disabled.",
+    8: "Password did not match that for the login provided.",
+}
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
+
+
+class LoginCatalog:
+    """Reads and writes server principals; safe to use from any thread."""
+
+    def __init__(self, master_path: Path) -> None:
+        self.path = master_path
+        self._lock = threading.Lock()
+        self._verified = passwords.VerifiedCache()
+        with self._connect() as con:
+            con.executescript(SCHEMA)
+            stamp = _now()
+            for principal_id, name in FIXED_ROLES:
+                con.execute(
+                    "INSERT OR IGNORE INTO __tdsnet_server_principals(principal_id, name, type,"
+                    " sid, is_fixed_role, create_date, modify_date) VALUES (?, ?, 'R', ?, 1, ?, ?)",
+                    (principal_id, name, bytes([principal_id]), stamp, stamp),
+                )
+            # Every login may log in: CONNECT SQL is granted to public's members at creation.
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    # --- sa ------------------------------------------------------------------------------------
+
+    def has_sa(self) -> bool:
+        with self._connect() as con:
+            return con.execute(
+                "SELECT 1 FROM __tdsnet_server_principals WHERE principal_id = ?", (SA_ID,)
+            ).fetchone() is not None
+
+    def create_sa(self, password: str) -> None:
+        stamp = _now()
+        with self._lock, self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute(
+                "INSERT INTO __tdsnet_server_principals(principal_id, name, type, sid, password_hash,"
+                " is_policy_checked, create_date, modify_date) VALUES (?, 'sa', 'S', ?, ?, 1, ?, ?)",
+                (SA_ID, b"\x01", passwords.hash_password(password), stamp, stamp),
+            )
+            con.execute(
+                "INSERT OR IGNORE INTO __tdsnet_server_role_members VALUES (?, ?)",
+                (SYSADMIN_ID, SA_ID),
+            )
+            _grant_connect_sql(con, SA_ID)
+            con.execute("COMMIT")
+
+    def set_password(self, name: str, password: str) -> None:
+        with self._lock, self._connect() as con:
+            con.execute(
+                "UPDATE __tdsnet_server_principals SET password_hash = ?, modify_date = ?"
+                " WHERE name = ? AND type = 'S'",
+                (passwords.hash_password(password), _now(), name),
+            )
+        self._verified.forget(name.lower())
+
+    # --- logins ----------------------------------------------------------------------------------
+
+    def find(self, name: str) -> Login | None:
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT principal_id, name, sid, is_disabled, default_database_name,"
+                " default_language_name FROM __tdsnet_server_principals"
+                " WHERE name = ? AND type IN ('S', 'U')",
+                (name,),
+            ).fetchone()
+        if row is None:
+            return None
+        return Login(row[0], row[1], bytes(row[2]), bool(row[3]), row[4], row[5])
+
+    def find_id(self, principal_id: int) -> str | None:
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT name FROM __tdsnet_server_principals WHERE principal_id = ?", (principal_id,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def _stored_hash(self, principal_id: int) -> str | None:
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT password_hash FROM __tdsnet_server_principals WHERE principal_id = ?",
+                (principal_id,),
+            ).fetchone()
+        return row[0] if row else None
+
+    def verify(self, name: str, password: str) -> Verdict:
+        """Check a SQL login's password (slow hash, unless it verified recently)."""
+        login = self.find(name)
+        if login is None:
+            passwords.verify_password(password, _dummy_hash())  # same cost: no enumeration by timing
+            return Verdict(None, 5, REASONS[5])
+        stored = self._stored_hash(login.principal_id) or ""
+        key = login.name.lower()
+        if not self._verified.check(key, stored, password):
+            if not passwords.verify_password(password, stored):
+                return Verdict(login, 8, REASONS[8])
+            self._verified.remember(key, stored, password)
+        if login.is_disabled:
+            return Verdict(login, 7, REASONS[7])
+        return Verdict(login)
+
+    def create(
+        self, name: str, password: str, default_database: str = "master",
+        default_language: str = "us_english", check_policy: bool = True,
+        check_expiration: bool = False, sid: bytes | None = None,
+    ) -> Login:
+        stamp = _now()
+        with self._lock, self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            row = con.execute(
+                "SELECT MAX(principal_id) FROM __tdsnet_server_principals WHERE principal_id >= ?",
+                (FIRST_LOGIN_ID,),
+            ).fetchone()
+            principal_id = max(row[0] + 1 if row[0] else FIRST_LOGIN_ID + 1, FIRST_LOGIN_ID + 1)
+            sid = sid or secrets.token_bytes(16)
+            con.execute(
+                "INSERT INTO __tdsnet_server_principals(principal_id, name, type, sid, password_hash,"
+                " default_database_name, default_language_name, is_policy_checked,"
+                " is_expiration_checked, create_date, modify_date)"
+                " VALUES (?, ?, 'S', ?, ?, ?, ?, ?, ?, ?, ?)",
+                (principal_id, name, sid, passwords.hash_password(password), default_database,
+                 default_language, int(check_policy), int(check_expiration), stamp, stamp),
+            )
+            _grant_connect_sql(con, principal_id)
+            con.execute("COMMIT")
+        return Login(principal_id, name, sid, False, default_database, default_language)
+
+    def update(self, name: str, **fields: object) -> None:
+        allowed = {"is_disabled", "default_database_name", "default_language_name", "name",
+                   "is_policy_checked", "is_expiration_checked"}
+        sets = [(k, v) for k, v in fields.items() if k in allowed]
+        if not sets:
+            return
+        assignments = ", ".join(f"{k} = ?" for k, _ in sets)
+        with self._lock, self._connect() as con:
+            con.execute(
+                f"UPDATE __tdsnet_server_principals SET {assignments}, modify_date = ? WHERE name = ?",
+                [v for _, v in sets] + [_now(), name],
+            )
+        self._verified.forget(name.lower())
+
+    def drop(self, name: str) -> None:
+        login = self.find(name)
+        if login is None:
+            return
+        with self._lock, self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("DELETE FROM __tdsnet_server_principals WHERE principal_id = ?", (login.principal_id,))
+            con.execute("DELETE FROM __tdsnet_server_role_members WHERE member_principal_id = ?", (login.principal_id,))
+            con.execute("DELETE FROM __tdsnet_server_permissions WHERE grantee_principal_id = ?", (login.principal_id,))
+            con.execute("COMMIT")
+        self._verified.forget(name.lower())
+
+    # --- roles -----------------------------------------------------------------------------------
+
+    def roles_of(self, principal_id: int) -> set[str]:
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT p.name FROM __tdsnet_server_role_members m"
+                " JOIN __tdsnet_server_principals p ON p.principal_id = m.role_principal_id"
+                " WHERE m.member_principal_id = ?",
+                (principal_id,),
+            ).fetchall()
+        return {r[0].lower() for r in rows} | {"public"}
+
+    def is_sysadmin(self, principal_id: int) -> bool:
+        return "sysadmin" in self.roles_of(principal_id)
+
+    def add_role_member(self, role: str, member: str) -> None:
+        with self._lock, self._connect() as con:
+            con.execute(
+                "INSERT OR IGNORE INTO __tdsnet_server_role_members"
+                " SELECT r.principal_id, m.principal_id FROM __tdsnet_server_principals r,"
+                " __tdsnet_server_principals m WHERE r.name = ? AND r.type = 'R' AND m.name = ?",
+                (role, member),
+            )
+
+    def drop_role_member(self, role: str, member: str) -> None:
+        with self._lock, self._connect() as con:
+            con.execute(
+                "DELETE FROM __tdsnet_server_role_members WHERE role_principal_id ="
+                " (SELECT principal_id FROM __tdsnet_server_principals WHERE name = ? AND type = 'R')"
+                " AND member_principal_id ="
+                " (SELECT principal_id FROM __tdsnet_server_principals WHERE name = ?)",
+                (role, member),
+            )
+
+    def principals(self) -> list[tuple]:
+        with self._connect() as con:
+            return con.execute(
+                "SELECT name, principal_id, sid, type, is_disabled, create_date, modify_date,"
+                " default_database_name, default_language_name, is_fixed_role, owning_principal_id,"
+                " is_policy_checked, is_expiration_checked, password_hash IS NOT NULL"
+                " FROM __tdsnet_server_principals ORDER BY principal_id"
+            ).fetchall()
+
+    def role_members(self) -> list[tuple[int, int]]:
+        with self._connect() as con:
+            return con.execute(
+                "SELECT role_principal_id, member_principal_id FROM __tdsnet_server_role_members"
+            ).fetchall()
+
+
+def _grant_connect_sql(con: sqlite3.Connection, principal_id: int) -> None:
+    con.execute(
+        "INSERT OR IGNORE INTO __tdsnet_server_permissions VALUES (100, 0, ?, 1, 'COSQ', 'CONNECT SQL', 'G')",
+        (principal_id,),
+    )
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return passwords.hash_password(secrets.token_hex(16))

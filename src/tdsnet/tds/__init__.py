@@ -1,0 +1,1 @@
+"""Sans-IO TDS codec: bytes in, events out; no sockets, no SQL."""
