@@ -8,12 +8,17 @@ mappings live in the engine.
 
 from __future__ import annotations
 
+import decimal
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 MAX = -1
 """The length of a (max) type: varchar(max), nvarchar(max), varbinary(max)."""
+
+DECIMAL_CONTEXT = decimal.Context(prec=80, rounding=decimal.ROUND_HALF_UP, Emax=999, Emin=-999)
+"""Decimal arithmetic wide enough for decimal(38,s) and its intermediate results (Python's
+default context keeps only 28 digits)."""
 
 # name -> (family, fixed byte size or None).  Families group types the codec and
 # the engine treat alike.

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, functions
+from . import catalog, catalog_procs, functions
 from .catalog import CatalogCache
 from .errors import SqlError
 from .session import EngineSession, ParsedBatch, SessionInfo, parse_batch
@@ -68,6 +68,7 @@ class Engine:
         self.store = Store(data_dir, functions.SQLITE_FUNCTIONS, functions.AGGREGATES)
         self.catalogs = CatalogCache()
         self.registry = Registry()
+        catalog_procs.register(self.registry)
         self.databases: dict[str, Database] = {}
         self._lock = threading.Lock()
         self._parsed: OrderedDict[tuple[str, str], ParsedBatch] = OrderedDict()

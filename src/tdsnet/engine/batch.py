@@ -31,6 +31,11 @@ STARTERS = frozenset({
     "READTEXT", "WRITETEXT", "UPDATETEXT", "SETUSER",
 })
 SET_OPERATORS = frozenset({"UNION", "EXCEPT", "INTERSECT", "ALL"})
+# DROP <kind> IF EXISTS: the IF belongs to the DROP.
+OBJECT_KINDS = frozenset({
+    "TABLE", "VIEW", "PROCEDURE", "PROC", "FUNCTION", "INDEX", "DATABASE", "SCHEMA", "TRIGGER",
+    "SEQUENCE", "TYPE", "USER", "ROLE", "LOGIN", "SYNONYM", "DEFAULT", "RULE", "ASSEMBLY",
+})
 # Statements whose body runs to the end of the batch.
 WHOLE_BATCH = frozenset({"PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "VIEW"})
 
@@ -361,6 +366,8 @@ class _Absorb:
     def absorbs(self, word: str, following: str) -> bool:
         previous, main, seen = self.previous, self.main, self.seen
         if word == "SELECT" and previous in SET_OPERATORS:
+            return True
+        if word == "IF" and main == "DROP" and previous in OBJECT_KINDS and following == "EXISTS":
             return True
         if self.keyword == "WITH" and not main and word in ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE"):
             self.main = word

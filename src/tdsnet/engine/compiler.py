@@ -35,7 +35,7 @@ from .. import sqltypes
 from ..sqltypes import Column, SqlType, TypeError_, parse_type
 from . import errors, functions, system, typing as ty, values
 from .catalog import TableDef
-from .storage import DEFAULT_COLLATION, DTO_COLLATION, quote
+from .storage import DECIMAL_COLLATION, DEFAULT_COLLATION, DTO_COLLATION, quote
 
 T = "tds_type"  # node.meta key: the node's SqlType (or None when unknown)
 N = "tds_nullable"
@@ -223,8 +223,12 @@ def _leftmost_select(tree: exp.Expression) -> exp.Select | None:
 
 
 def prepare(tree: exp.Expression, state: Compiling) -> None:
-    """Resolve table names to storage; turn datepart arguments into literals."""
+    """Resolve table names to storage; turn datepart arguments into literals; fold -literal."""
     cte_names = {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
+    for neg in list(tree.find_all(exp.Neg)):
+        inner = neg.this
+        if isinstance(inner, exp.Literal) and not inner.is_string and not inner.this.startswith("-"):
+            neg.replace(exp.Literal(this="-" + inner.this, is_string=False))
     for node in list(tree.find_all(exp.Anonymous)):
         if str(node.this).upper() in _DATEPART_FUNCTIONS and node.expressions:
             first = node.expressions[0]
@@ -421,7 +425,8 @@ class _Annotator:
         set_type(node, ty.string_literal(node.this, unicode=True), False)
 
     def _hexstring(self, node: exp.HexString) -> None:
-        set_type(node, SqlType("varbinary", length=max(len(node.this) // 2, 1)), False)
+        size = max(len(node.this) // 2, 1)
+        set_type(node, SqlType("varbinary", length=size) if size <= 8000 else sqltypes.VARBINARY_MAX, False)
 
     def _null(self, node: exp.Null) -> None:
         set_type(node, None, True)
@@ -618,6 +623,8 @@ def _rewrite(node: exp.Expression, state: Compiling) -> exp.Expression | None:
         return exp.Parameter(this=exp.Var(this=node.name.lower()))
     if isinstance(node, exp.National):
         return exp.Literal.string(node.this)
+    if isinstance(node, exp.Literal) and not node.is_string and _is_exact(type_of(node)):
+        return exp.Literal.string(node.this)  # exact, as decimals are stored; SQLite would use a double
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod):
         return _rewrite_arithmetic(node)
     if isinstance(node, exp.Cast | exp.TryCast):
@@ -665,32 +672,33 @@ def _rewrite_arithmetic(node: exp.Binary) -> exp.Expression:
 
 
 def _rewrite_comparison(node: exp.Binary) -> exp.Expression | None:
-    left, right = node.left, node.right
-    lt, rt = type_of(left), type_of(right)
-    if lt is None or rt is None:
-        return _collate_strings(node, lt, rt)
-    if lt.family == rt.family or {lt.family, rt.family} <= {"int", "float"}:
-        return _collate_strings(node, lt, rt)
-    # Implicit conversion: the lower-precedence side converts to the higher's type.
-    win = ty.higher(lt, rt)
-    if win is lt:
-        node.set("expression", call("tsql_cast", right, type_hint(win), type_hint(rt)))
-    else:
-        node.set("this", call("tsql_cast", left, type_hint(win), type_hint(lt)))
-    if win is not None and win.name == "datetimeoffset":
-        node.set("this", exp.Collate(this=node.this, expression=exp.to_identifier(DTO_COLLATION)))
+    """Operands of different types convert by data type precedence; the comparison then
+    runs under the collation of the common type (a column's own collation wins)."""
+    lt, rt = type_of(node.left), type_of(node.right)
+    common = lt if rt is None else rt if lt is None else ty.higher(lt, rt)
+    if lt is not None and rt is not None and lt.family != rt.family and not (
+        {lt.family, rt.family} <= {"int", "float"}
+        or (ty.is_string(lt) and ty.is_string(rt))
+    ):
+        if common is lt:
+            node.set("expression", call("tsql_cast", node.right, type_hint(common), type_hint(rt)))
+        else:
+            node.set("this", call("tsql_cast", node.left, type_hint(common), type_hint(lt)))
+    collation = _comparison_collation(common, lt, rt)
+    if collation and not (isinstance(node.left, exp.Column) or isinstance(node.right, exp.Column)):
+        node.set("this", exp.Collate(this=node.this, expression=exp.to_identifier(collation)))
     return None
 
 
-def _collate_strings(node: exp.Binary, lt: SqlType | None, rt: SqlType | None) -> exp.Expression | None:
-    if not (ty.is_string(lt) or ty.is_string(rt)):
+def _comparison_collation(common: SqlType | None, lt: SqlType | None, rt: SqlType | None) -> str | None:
+    if common is None:
         return None
-    if isinstance(node.left, exp.Column) or isinstance(node.right, exp.Column):
-        return None  # the column's declared collation applies
-    node.set(
-        "this",
-        exp.Collate(this=node.left, expression=exp.to_identifier(DEFAULT_COLLATION)),
-    )
+    if common.family in ("decimal", "money"):
+        return DECIMAL_COLLATION
+    if common.name == "datetimeoffset":
+        return DTO_COLLATION
+    if ty.is_string(lt) or ty.is_string(rt):
+        return DEFAULT_COLLATION if common.is_string else None
     return None
 
 

@@ -1,4 +1,4 @@
-"""The T-SQL dialect tdsnet parses with: sqlglot's, with built-in functions left generic.
+"""The T-SQL dialect tdsnet parses with: sqlglot's, with built-ins and type names left as written.
 
 sqlglot turns many T-SQL functions into its own portable nodes (LEN into
 Length, ISNULL into Coalesce...) whose argument layout differs per function.
@@ -20,6 +20,9 @@ from sqlglot.errors import ParseError
 from . import errors
 
 _KEEP_FUNCTIONS = {"COUNT", "SUM", "AVG", "MIN", "MAX"}
+# Type names sqlglot would re-spell (ntext as VARCHAR(MAX), real as FLOAT, decimal as NUMERIC):
+# without them as keywords they parse as user-defined types and keep the text as written.
+_VERBATIM_TYPES = {"DECIMAL", "DEC", "NUMERIC", "REAL", "FLOAT", "NTEXT", "TEXT", "TIMESTAMP"}
 _KEEP_PARSERS = {"CAST", "TRY_CAST", "CONVERT", "TRY_CONVERT"}
 
 # sqlglot warns on the root logger when it falls back to a generic Command;
@@ -28,6 +31,9 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 class TdsnetTSQL(TSQL):
+    class Tokenizer(TSQL.Tokenizer):
+        KEYWORDS = {k: v for k, v in TSQL.Tokenizer.KEYWORDS.items() if k.upper() not in _VERBATIM_TYPES}
+
     class Parser(TSQL.Parser):
         FUNCTIONS = {k: v for k, v in TSQL.Parser.FUNCTIONS.items() if k in _KEEP_FUNCTIONS}
         FUNCTION_PARSERS = {

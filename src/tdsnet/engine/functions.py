@@ -25,7 +25,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .. import sqltypes
-from ..sqltypes import SqlType, parse_type
+from ..sqltypes import DECIMAL_CONTEXT as CTX, SqlType, parse_type
 from . import errors, typing as ty, values
 
 CURRENT = threading.local()
@@ -368,14 +368,14 @@ def tsql_decimal_op(op: str, a: Any, b: Any) -> Any:
         return {"+": x + y, "-": x - y, "*": x * y}.get(op, None) if op != "/" else tsql_div(x, y)
     x, y = Decimal(x), Decimal(y)
     if op == "+":
-        return format(x + y, "f")
+        return format(CTX.add(x, y), "f")
     if op == "-":
-        return format(x - y, "f")
+        return format(CTX.subtract(x, y), "f")
     if op == "*":
-        return format(x * y, "f")
+        return format(CTX.multiply(x, y), "f")
     if y == 0:
         fail(errors.divide_by_zero())
-    return format(x / y, "f")
+    return format(CTX.divide(x, y), "f")
 
 
 def tsql_round(v: Any, digits: Any, mode: Any = 0) -> Any:
@@ -746,6 +746,8 @@ def format_style(value: Any, source: SqlType | None, style: int) -> str | None:
             if isinstance(value, dt.datetime):
                 return value.strftime("%b %d %Y %I:%M:%S:") + f"{value.microsecond // 1000:03d}" + value.strftime("%p")
         return None
+    if isinstance(value, bytes) and style in (1, 2):
+        return ("0x" if style == 1 else "") + value.hex().upper()
     if isinstance(value, Decimal) and source is not None and source.family == "money":
         if style == 1:
             return f"{value:,.2f}"
@@ -820,12 +822,12 @@ class DecimalSum:
 
     def step(self, value: Any) -> None:
         if value is not None:
-            self.total += self._number(value)
+            self.total = CTX.add(self.total, self._number(value))
             self.count += 1
 
     def inverse(self, value: Any) -> None:
         if value is not None:
-            self.total -= self._number(value)
+            self.total = CTX.subtract(self.total, self._number(value))
             self.count -= 1
 
     def value(self) -> Any:
@@ -837,7 +839,7 @@ class DecimalSum:
 
 class DecimalAvg(DecimalSum):
     def value(self) -> Any:
-        return None if not self.count else format(self.total / self.count, "f")
+        return None if not self.count else format(CTX.divide(self.total, self.count), "f")
 
 
 AGGREGATES: list[tuple[str, int, type]] = [

@@ -162,7 +162,7 @@ def _statements(node: Node) -> Iterator[Statement]:
 
 
 _PARAM_DEF = re.compile(
-    r"\s*@(?P<name>[\w@#$]+)\s+(?:AS\s+)?(?P<type>[a-z_ ]+?(?:\s*\([^)]*\))?)"
+    r"\s*@(?P<name>[\w@#$]+)\s+(?:AS\s+)?(?P<type>[a-z_][a-z0-9_ ]*?(?:\s*\([^)]*\))?)"
     r"(?:\s*=\s*(?P<default>(?:N?'(?:[^']|'')*'|[^,]+?)))?"
     r"(?P<output>\s+(?:OUTPUT|OUT))?\s*(?:,|$)",
     re.IGNORECASE,

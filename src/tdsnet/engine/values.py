@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .. import sqltypes
-from ..sqltypes import MAX, SqlType
+from ..sqltypes import DECIMAL_CONTEXT as CTX, MAX, SqlType
 from . import errors
 
 _INT_RANGES = {
@@ -33,8 +33,8 @@ _INT_RANGES = {
     "bigint": (-(2**63), 2**63 - 1),
 }
 _MONEY_RANGES = {
-    "money": (Decimal(-(2**63)).scaleb(-4), Decimal(2**63 - 1).scaleb(-4)),
-    "smallmoney": (Decimal(-(2**31)).scaleb(-4), Decimal(2**31 - 1).scaleb(-4)),
+    "money": (Decimal(-(2**63)).scaleb(-4, CTX), Decimal(2**63 - 1).scaleb(-4, CTX)),
+    "smallmoney": (Decimal(-(2**31)).scaleb(-4, CTX), Decimal(2**31 - 1).scaleb(-4, CTX)),
 }
 DATETIME_MIN = dt.datetime(1753, 1, 1)
 SMALLDATETIME_MIN = dt.datetime(1900, 1, 1)
@@ -206,14 +206,14 @@ def _to_decimal(value: Any, target: SqlType) -> Decimal:
     if not number.is_finite():
         raise errors.conversion_error(_source_name(value), "numeric")
     if target.family == "money":
-        rounded = number.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        rounded = number.quantize(Decimal("0.0001"), ROUND_HALF_UP, CTX)
         low, high = _MONEY_RANGES[target.name]
         if not low <= rounded <= high:
             raise errors.arithmetic_overflow(target.name)
         return rounded
     scale = target.scale or 0
     precision = target.precision or 18
-    rounded = number.quantize(ONE.scaleb(-scale), rounding=ROUND_HALF_UP)
+    rounded = number.quantize(ONE.scaleb(-scale, CTX), ROUND_HALF_UP, CTX)
     if rounded.adjusted() >= precision - scale and rounded != 0:
         raise errors.SqlError(
             8115, 16, 8, "Arithmetic overflow error converting numeric to data type numeric."
@@ -242,7 +242,7 @@ def to_text(value: Any, source: SqlType | None = None) -> str:
         return format_float(value)
     if isinstance(value, Decimal):
         if source is not None and source.family == "money":
-            return format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+            return format(value.quantize(Decimal("0.01"), ROUND_HALF_UP, CTX), "f")
         return format(value, "f")
     if isinstance(value, dt.datetime):
         if source is not None and source.name in ("datetime", "smalldatetime"):
@@ -560,7 +560,7 @@ def dynamic_storage(value: Any) -> Any:
 def decimal_text(value: Any, st: SqlType) -> str:
     scale = 4 if st.family == "money" else (st.scale or 0)
     number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return format(number.quantize(ONE.scaleb(-scale), rounding=ROUND_HALF_UP), "f")
+    return format(number.quantize(ONE.scaleb(-scale, CTX), ROUND_HALF_UP, CTX), "f")
 
 
 def temporal_text(value: Any, st: SqlType) -> str:
@@ -592,14 +592,14 @@ def reader_for(st: SqlType) -> Reader:
         return lambda v: v if type(v) is float or v is None else _to_float(v, st)
     if family in ("decimal", "money"):
         scale = 4 if family == "money" else (st.scale or 0)
-        quantum = ONE.scaleb(-scale)
+        quantum = ONE.scaleb(-scale, CTX)
 
         def read_decimal(v: Any) -> Any:
             if v is None:
                 return None
             if isinstance(v, str):
                 try:
-                    return Decimal(v).quantize(quantum, rounding=ROUND_HALF_UP)
+                    return Decimal(v).quantize(quantum, ROUND_HALF_UP, CTX)
                 except InvalidOperation:
                     return cast(v, st)
             return cast(v, st)

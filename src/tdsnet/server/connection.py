@@ -389,6 +389,8 @@ class ClientConnection:
             name = {PacketType.BULK_LOAD: "Bulk load (INSERT BULK)"}.get(event.packet_type, f"packet type {event.packet_type}")
             raise SqlError(40517, 16, 1, f"Keyword or statement option '{name}' is not supported in this version of SQL Server (tdsnet).")
         request = event.request
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("spid %d %s: %s", self.spid, type(request).__name__, _describe(request))
         if isinstance(request, requests.SqlBatch):
             yield from session.execute_batch(request.text, inline=inline)
         elif isinstance(request, requests.RpcRequest):
@@ -463,3 +465,13 @@ class ClientConnection:
             self.session.interrupt()
         if self.stream is not None:
             self.stream.close()
+
+
+def _describe(request: Any) -> str:
+    if isinstance(request, requests.SqlBatch):
+        return request.text[:300]
+    if isinstance(request, requests.RpcRequest):
+        return "; ".join(
+            f"{c.name}({', '.join(f'{p.name}={p.value!r}'[:80] for p in c.params)})" for c in request.calls
+        )
+    return repr(request)[:300]

@@ -25,7 +25,7 @@ from enum import IntEnum
 from typing import Any
 
 from .. import sqltypes
-from ..sqltypes import MAX, SqlType
+from ..sqltypes import DECIMAL_CONTEXT, MAX, SqlType
 from . import collation as coll
 from .errors import ProtocolError
 from .wire import I16, I32, U8, U16, U32, U64, Reader, decode_ucs2, encode_ucs2
@@ -283,6 +283,7 @@ _VAR_FOR = {
     "varchar": TypeCode.BIGVARCHR, "char": TypeCode.BIGCHAR, "nvarchar": TypeCode.NVARCHAR,
     "nchar": TypeCode.NCHAR, "varbinary": TypeCode.BIGVARBIN, "binary": TypeCode.BIGBINARY,
 }
+_MAX_TO_LOB = {"varchar": "text", "nvarchar": "ntext", "varbinary": "image"}
 _DOWNLEVEL_DATE_CHARS = {"date": 10, "time": 8, "datetime2": 19, "datetimeoffset": 26}
 
 
@@ -292,8 +293,8 @@ def downlevel_type(st: SqlType, tds_version: int) -> SqlType:
         scale = st.scale or 0
         extra = (scale + 1) if scale and st.name != "date" else 0
         return sqltypes.nvarchar(_DOWNLEVEL_DATE_CHARS[st.name] + extra)
-    if tds_version < TDS_7_2 and st.is_max:
-        return SqlType({"varchar": "text", "nvarchar": "ntext", "varbinary": "image"}[st.name], MAX)
+    if tds_version < TDS_7_2 and st.is_max and st.name in _MAX_TO_LOB:
+        return SqlType(_MAX_TO_LOB[st.name], MAX)
     if st.name == "xml" and tds_version < TDS_7_2:
         return SqlType("ntext", MAX)
     return st
@@ -386,7 +387,9 @@ def decimal_to_int(value: Any, precision: int, scale: int) -> int:
     number = to_decimal(value)
     if not number.is_finite():
         raise ValueError_("Arithmetic overflow error converting numeric to data type numeric.")
-    scaled = int(number.scaleb(scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    scaled = int(
+        number.scaleb(scale, DECIMAL_CONTEXT).quantize(Decimal(1), ROUND_HALF_UP, DECIMAL_CONTEXT)
+    )
     if abs(scaled) >= 10**precision:
         raise ValueError_("Arithmetic overflow error converting numeric to data type numeric.")
     return scaled
@@ -691,16 +694,16 @@ def decode_decimal(data: bytes, scale: int) -> Decimal:
     magnitude = int.from_bytes(data[1:], "little")
     if data[0] == 0:
         magnitude = -magnitude
-    return Decimal(magnitude).scaleb(-scale)
+    return Decimal(magnitude).scaleb(-scale, DECIMAL_CONTEXT)
 
 
 def decode_money(data: bytes) -> Decimal:
     if len(data) == 4:
-        return Decimal(I32.unpack(data)[0]).scaleb(-4)
+        return Decimal(I32.unpack(data)[0]).scaleb(-4, DECIMAL_CONTEXT)
     if len(data) != 8:
         raise ProtocolError(f"money value of {len(data)} bytes")
     high, low = struct.unpack("<iI", data)
-    return Decimal((high << 32) | low).scaleb(-4)
+    return Decimal((high << 32) | low).scaleb(-4, DECIMAL_CONTEXT)
 
 
 def decode_datetime(data: bytes) -> dt.datetime:
