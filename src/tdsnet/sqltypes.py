@@ -8,6 +8,7 @@ mappings live in the engine.
 
 from __future__ import annotations
 
+import datetime as _dt
 import decimal
 import re
 from dataclasses import dataclass
@@ -289,3 +290,43 @@ def varchar(length: int) -> SqlType:
 
 def decimal(precision: int, scale: int) -> SqlType:
     return SqlType("decimal", precision=precision, scale=scale)
+
+
+class DateTime7(_dt.datetime):
+    """A datetime at SQL Server's 100 ns precision: ``tick`` is the seventh fractional digit
+    (Python's datetime stops at microseconds)."""
+
+    __slots__ = ("tick",)
+
+    tick: int
+
+    @classmethod
+    def of(cls, value: _dt.datetime, tick: int) -> _dt.datetime:
+        """``value`` with a seventh digit; a plain datetime when the digit is 0."""
+        if not tick:
+            return value
+        made = cls(value.year, value.month, value.day, value.hour, value.minute, value.second,
+                   value.microsecond, value.tzinfo)
+        made.tick = tick
+        return made
+
+
+class Time7(_dt.time):
+    """A time at 100 ns precision (see `DateTime7`)."""
+
+    __slots__ = ("tick",)
+
+    tick: int
+
+    @classmethod
+    def of(cls, value: _dt.time, tick: int) -> _dt.time:
+        if not tick:
+            return value
+        made = cls(value.hour, value.minute, value.second, value.microsecond, value.tzinfo)
+        made.tick = tick
+        return made
+
+
+def tick_of(value: object) -> int:
+    """The seventh fractional digit of a date/time value (0 for plain Python values)."""
+    return getattr(value, "tick", 0)

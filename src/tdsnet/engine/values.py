@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .. import sqltypes
-from ..sqltypes import DECIMAL_CONTEXT as CTX, MAX, SqlType
+from ..sqltypes import DECIMAL_CONTEXT as CTX, MAX, DateTime7, SqlType, Time7, tick_of
 from . import errors
 
 _INT_RANGES = {
@@ -277,10 +277,8 @@ def format_temporal(value: Any, name: str, scale: int) -> str:
         return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
     micros = value.microsecond
     if scale:
-        if scale <= 6:
-            fraction = str(micros).rjust(6, "0")[:scale]
-        else:
-            fraction = str(micros).rjust(6, "0") + "0" * (scale - 6)
+        digits = str(micros).rjust(6, "0") + str(tick_of(value))
+        fraction = digits[:scale]
         clock = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{fraction}"
     else:
         clock = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
@@ -402,20 +400,24 @@ def parse_datetime_text(text: str, dateformat: str = "mdy") -> dt.datetime | Non
                 return None
             pm = groups["ampm"].lower() == "pm"
             hour = (hour % 12) + (12 if pm else 0)
-        micros = int((fraction + "000000")[:6]) if fraction else 0
-        if len(fraction) > 6 and int(fraction[6]) >= 5:
-            micros += 1
-        value = dt.datetime(year, month, day, hour, minute, second) + dt.timedelta(microseconds=micros)
+        # Seven fractional digits survive (SQL Server's 100 ns); an eighth rounds the seventh.
+        ticks7 = int((fraction + "0000000")[:7]) if fraction else 0
+        if len(fraction) > 7 and int(fraction[7]) >= 5:
+            ticks7 += 1
+        micros, tick = divmod(ticks7, 10)
+        value = DateTime7.of(
+            dt.datetime(year, month, day, hour, minute, second) + dt.timedelta(microseconds=micros), tick
+        )
     except ValueError:
         return None
     zone = groups["tz"]
     if zone:
         if zone == "Z":
-            return value.replace(tzinfo=dt.UTC)
+            return DateTime7.of(value.replace(tzinfo=dt.UTC), tick_of(value))
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
         offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        return value.replace(tzinfo=dt.timezone(sign * offset))
+        return DateTime7.of(value.replace(tzinfo=dt.timezone(sign * offset)), tick_of(value))
     return value
 
 
@@ -462,16 +464,17 @@ def _to_temporal(value: Any, target: SqlType, dateformat: str = "mdy") -> Any:
 
 def _datetime_to(value: dt.datetime, target: SqlType) -> Any:
     name = target.name
+    tick = tick_of(value)
     if name == "date":
         return value.date()
     if name == "time":
-        return _round_time(value.time(), target.scale)
+        return _round_time(Time7.of(value.time(), tick), target.scale)
     if name == "datetimeoffset":
         if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
+            value = DateTime7.of(value.replace(tzinfo=dt.UTC), tick)
         return _round_datetime(value, target.scale)
     if value.tzinfo is not None:
-        value = value.replace(tzinfo=None)
+        value = DateTime7.of(value.replace(tzinfo=None), tick)
     if name == "datetime":
         if value < DATETIME_MIN:
             raise errors.SqlError(
@@ -509,20 +512,22 @@ def round_smalldatetime(value: dt.datetime) -> dt.datetime:
 
 
 def _round_datetime(value: dt.datetime, scale: int | None) -> dt.datetime:
+    """Round to ``scale`` fractional digits (0-7), as SQL Server rounds on conversion."""
     scale = 7 if scale is None else scale
-    if scale >= 6:
+    if scale >= 7:
         return value
-    unit = 10 ** (6 - scale)
-    micros = (value.microsecond + unit // 2) // unit * unit
-    return value.replace(microsecond=0) + dt.timedelta(microseconds=micros)
+    ticks7 = value.microsecond * 10 + tick_of(value)
+    unit = 10 ** (7 - scale)
+    rounded = (ticks7 + unit // 2) // unit * unit
+    return value.replace(microsecond=0) + dt.timedelta(microseconds=rounded // 10)
 
 
 def _round_time(value: dt.time, scale: int | None) -> dt.time:
-    full = dt.datetime.combine(dt.date(2000, 1, 1), value)
+    full = DateTime7.of(dt.datetime.combine(dt.date(2000, 1, 1), value), tick_of(value))
     rounded = _round_datetime(full, scale)
     if rounded.date() != full.date():
-        return dt.time(23, 59, 59, 999999)
-    return rounded.time()
+        return Time7.of(dt.time(23, 59, 59, 999999), 9)
+    return Time7.of(rounded.time(), tick_of(rounded))
 
 
 # --- storage -----------------------------------------------------------------------------------
@@ -641,13 +646,18 @@ def _fast_temporal(text: str, name: str) -> Any:
         if name == "date" and len(text) == 10:
             return dt.date.fromisoformat(text)
         if name == "time" and len(text) >= 8 and text[2] == ":":
-            return dt.time.fromisoformat(text[:15])
+            return Time7.of(dt.time.fromisoformat(text[:15]), _seventh(text, 15))
         if len(text) >= 19 and text[4] == "-" and text[10] == " ":
             value = dt.datetime.fromisoformat(text[:26])
             if name == "datetimeoffset":
                 zone = text[-6:] if text[-6] in "+-" else "+00:00"
-                return value.replace(tzinfo=dt.datetime.strptime(zone, "%z").tzinfo)
-            return value
+                value = value.replace(tzinfo=dt.datetime.strptime(zone, "%z").tzinfo)
+            return DateTime7.of(value, _seventh(text, 26))
     except ValueError:
         return None
     return None
+
+
+def _seventh(text: str, index: int) -> int:
+    """The seventh fractional digit in a stored value, where there is one."""
+    return int(text[index]) if len(text) > index and text[index].isdigit() else 0

@@ -25,7 +25,7 @@ from enum import IntEnum
 from typing import Any
 
 from .. import sqltypes
-from ..sqltypes import DECIMAL_CONTEXT, MAX, SqlType
+from ..sqltypes import DECIMAL_CONTEXT, MAX, DateTime7, SqlType, Time7, tick_of
 from . import collation as coll
 from .errors import ProtocolError
 from .wire import I16, I32, U8, U16, U32, U64, Reader, decode_ucs2, encode_ucs2
@@ -470,11 +470,11 @@ def _datetime_encoder(size: int, fixed: bool) -> Encoder:
 
 
 def time_ticks(value: dt.time | dt.datetime, scale: int) -> int:
-    micros = ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
-    if scale >= 6:
-        return micros * 10 ** (scale - 6)
-    unit = 10 ** (6 - scale)
-    return (micros + unit // 2) // unit
+    """The time of day in units of 10**-scale seconds (rounded, as SQL Server rounds)."""
+    ticks7 = (((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond) * 10
+    ticks7 += tick_of(value)
+    unit = 10 ** (7 - scale)
+    return (ticks7 + unit // 2) // unit
 
 
 def _time_bytes(value: dt.time | dt.datetime, scale: int, size: int) -> bytes:
@@ -509,7 +509,7 @@ def _scaled_encoder(code: int, scale: int) -> Encoder:
             return b"\x00"
         offset = v.utcoffset() if isinstance(v, dt.datetime) else None
         minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-        utc = v.replace(tzinfo=None) - (offset or dt.timedelta())
+        utc = DateTime7.of(v.replace(tzinfo=None) - (offset or dt.timedelta()), tick_of(v))
         return head + _time_bytes(utc, scale, tsize) + _date_bytes(utc) + I16.pack(minutes)
 
     return encode_offset
@@ -722,12 +722,12 @@ def decode_datetime(data: bytes) -> dt.datetime:
 
 
 def decode_time(data: bytes, scale: int) -> dt.time:
-    ticks = int.from_bytes(data, "little")
-    micros = ticks * 10 ** (6 - scale) if scale <= 6 else ticks // 10 ** (scale - 6)
-    if micros >= 86_400_000_000:
+    ticks7 = int.from_bytes(data, "little") * 10 ** (7 - scale)
+    if ticks7 >= 864_000_000_000:
         raise ProtocolError("time value out of range")
+    micros, tick = divmod(ticks7, 10)
     seconds, micro = divmod(micros, 1_000_000)
-    return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
+    return Time7.of(dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro), tick)
 
 
 def decode_date(data: bytes) -> dt.date:
@@ -746,7 +746,7 @@ def _decode_scaled(code: int, scale: int, data: bytes) -> Any:
         raise ProtocolError("truncated datetime2/datetimeoffset value")
     clock = decode_time(data[:tsize], scale)
     day = decode_date(data[tsize : tsize + 3])
-    value = dt.datetime.combine(day, clock)
+    value = DateTime7.of(dt.datetime.combine(day, clock), tick_of(clock))
     if code == TypeCode.DATETIME2N:
         return value
     minutes = I16.unpack(data[tsize + 3 : tsize + 5])[0]
@@ -754,7 +754,7 @@ def _decode_scaled(code: int, scale: int, data: bytes) -> Any:
         raise ProtocolError(f"time zone offset {minutes} minutes out of range")
     zone = dt.timezone(dt.timedelta(minutes=minutes))
     try:
-        return (value + dt.timedelta(minutes=minutes)).replace(tzinfo=zone)
+        return DateTime7.of((value + dt.timedelta(minutes=minutes)).replace(tzinfo=zone), tick_of(value))
     except OverflowError as exc:
         raise ProtocolError("datetimeoffset value out of range") from exc
 
