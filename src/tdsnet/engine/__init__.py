@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, catalog_procs, functions
+from . import catalog, catalog_procs, catalog_views, functions
 from .catalog import CatalogCache
 from .errors import SqlError
 from .session import EngineSession, ParsedBatch, SessionInfo, parse_batch
@@ -69,6 +69,7 @@ class Engine:
         self.catalogs = CatalogCache()
         self.registry = Registry()
         catalog_procs.register(self.registry)
+        catalog_views.register(self.registry)
         self.databases: dict[str, Database] = {}
         self._lock = threading.Lock()
         self._parsed: OrderedDict[tuple[str, str], ParsedBatch] = OrderedDict()

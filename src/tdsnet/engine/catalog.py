@@ -104,6 +104,20 @@ class TableDef:
 
 
 @dataclass(frozen=True, slots=True)
+class ObjectRow:
+    """One row of the database's object list (tables, views, constraints...), as sys.objects has it."""
+
+    object_id: int
+    schema_id: int
+    name: str
+    type: str
+    parent_object_id: int
+    create_date: str
+    modify_date: str
+    definition: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """An immutable snapshot of one database's objects."""
 
@@ -111,6 +125,8 @@ class Catalog:
     schemas: dict[str, int]
     tables: dict[tuple[str, str], TableDef]
     by_id: dict[int, TableDef]
+    objects: tuple[ObjectRow, ...] = ()
+    schema_names: dict[int, str] = field(default_factory=dict)
 
     def schema_id(self, name: str) -> int | None:
         return self.schemas.get(name.lower())
@@ -156,10 +172,16 @@ def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
         )
     tables: dict[tuple[str, str], TableDef] = {}
     by_id: dict[int, TableDef] = {}
-    for object_id, schema_id, name, kind, created, definition in con.execute(
-        f"SELECT object_id, schema_id, name, type, create_date, definition FROM {q}.__tdsnet_objects"
-        " WHERE type IN ('U', 'V')"
-    ):
+    objects = tuple(ObjectRow(*row) for row in con.execute(
+        f"SELECT object_id, schema_id, name, type, parent_object_id, create_date, modify_date,"
+        f" definition FROM {q}.__tdsnet_objects ORDER BY object_id"
+    ))
+    for row in objects:
+        if row.type not in ("U", "V"):
+            continue
+        object_id, schema_id, name, kind, created, definition = (
+            row.object_id, row.schema_id, row.name, row.type, row.create_date, row.definition
+        )
         schema = schema_names.get(schema_id, "dbo")
         cols = tuple(columns.get(object_id, ()))
         table = TableDef(
@@ -168,7 +190,7 @@ def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
         )
         tables[(schema.lower(), name.lower())] = table
         by_id[object_id] = table
-    return Catalog(version, schemas, tables, by_id)
+    return Catalog(version, schemas, tables, by_id, objects, schema_names)
 
 
 def schema_version(con: sqlite3.Connection, db: str) -> int:

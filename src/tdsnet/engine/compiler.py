@@ -33,7 +33,7 @@ from sqlglot.schema import MappingSchema
 
 from .. import sqltypes
 from ..sqltypes import Column, SqlType, TypeError_, parse_type
-from . import errors, functions, system, typing as ty, values
+from . import errors, functions, system, typerules as ty, values
 from .catalog import TableDef
 from .storage import DECIMAL_COLLATION, DEFAULT_COLLATION, DTO_COLLATION, quote
 
@@ -234,6 +234,11 @@ def prepare(tree: exp.Expression, state: Compiling) -> None:
             first = node.expressions[0]
             if isinstance(first, exp.Column | exp.Identifier | exp.Var):
                 first.replace(exp.Literal.string(first.name))
+    for column in tree.find_all(exp.Column):
+        # schema.table.column and db.schema.table.column: the table is aliased by its own name.
+        if column.args.get("db") or column.args.get("catalog"):
+            column.set("db", None)
+            column.set("catalog", None)
     for table in list(tree.find_all(exp.Table)):
         if not table.name or isinstance(table.this, exp.Anonymous | exp.Func):
             raise errors.not_supported("table-valued functions")
@@ -363,6 +368,17 @@ def projections_of(node: exp.Expression) -> list[exp.Expression]:
     return list(select.expressions) if select is not None else []
 
 
+def _values_column(values: exp.Values, name: str) -> tuple[SqlType | None, bool] | None:
+    """The type of a column of (VALUES ...) AS t(a, b): the common type of its rows."""
+    alias = values.args.get("alias")
+    names = [c.name.lower() for c in alias.columns] if alias is not None else []
+    if name not in names:
+        return None
+    index = names.index(name)
+    cells = [row.expressions[index] for row in values.expressions if len(row.expressions) > index]
+    return ty.common([type_of(c) for c in cells]), any(bool(c.meta.get(N, True)) for c in cells)
+
+
 class _Annotator:
     def __init__(self, scope: Scope, state: Compiling) -> None:
         self.scope = scope
@@ -403,6 +419,8 @@ class _Annotator:
             resolved = self.state.sources.get(key)
             col = resolved.column(lowered) if resolved else None
             return (col.type, col.nullable) if col else None
+        if isinstance(source, Scope) and isinstance(source.expression, exp.Values):
+            return _values_column(source.expression, lowered)
         if isinstance(source, Scope):
             for projection in projections_of(source.expression):
                 if projection.alias_or_name.lower() == lowered:
@@ -545,12 +563,18 @@ _WINDOW_ONLY = {"ROW_NUMBER", "RANK", "DENSE_RANK", "NTILE", "LAG", "LEAD", "FIR
                 "LAST_VALUE", "PERCENT_RANK", "CUME_DIST"}
 
 
+_CAST_DEFAULT_LENGTH = 30  # CAST(x AS varchar) is varchar(30); a declaration's default is 1
+
+
 def _cast_target(node: exp.Expression) -> SqlType:
     text = node.sql(dialect="tsql") if isinstance(node, exp.DataType) else node.name
     try:
-        return parse_type(_tsql_type_text(text))
+        target = parse_type(_tsql_type_text(text))
     except TypeError_ as exc:
         raise errors.SqlError(243, 16, 1, str(exc)) from None
+    if "(" not in text and target.name in ("char", "varchar", "nchar", "nvarchar", "binary", "varbinary"):
+        return SqlType(target.name, length=_CAST_DEFAULT_LENGTH)
+    return target
 
 
 def _tsql_type_text(text: str) -> str:
@@ -645,7 +669,17 @@ def _rewrite(node: exp.Expression, state: Compiling) -> exp.Expression | None:
         return call(name, node.this)
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
         return _rewrite_comparison(node)
+    if isinstance(node, exp.Values) and node.args.get("alias") is not None and node.args["alias"].columns:
+        return _values_as_select(node)
     return None
+
+
+def _values_as_select(node: exp.Values) -> exp.Expression:
+    """(VALUES ...) AS t(a, b): SQLite names VALUES columns column1, column2...; alias them."""
+    alias = node.args["alias"]
+    rows = exp.Values(expressions=node.expressions)
+    select = exp.select(*[exp.alias_(exp.column(f"column{i}"), c.name) for i, c in enumerate(alias.columns, 1)])
+    return exp.Subquery(this=select.from_(rows), alias=exp.TableAlias(this=alias.this.copy()))
 
 
 def _is_exact(st: SqlType | None) -> bool:

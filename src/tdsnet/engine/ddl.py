@@ -137,6 +137,8 @@ def _add_column(item: exp.ColumnDef, column_id: int, spec: TableSpec, ctx: Conte
         if isinstance(ckind, exp.NotNullColumnConstraint):
             nullable = bool(ckind.args.get("allow_null"))
             explicit_null = nullable
+        elif isinstance(ckind, exp.AutoIncrementColumnConstraint):
+            identity, nullable = True, False  # IDENTITY without (seed, increment) is (1, 1)
         elif isinstance(ckind, exp.GeneratedAsIdentityColumnConstraint):
             identity = True
             seed = int(ckind.args["start"].name) if ckind.args.get("start") else 1

@@ -26,7 +26,7 @@ from typing import Any
 
 from .. import sqltypes
 from ..sqltypes import DECIMAL_CONTEXT as CTX, SqlType, parse_type
-from . import errors, typing as ty, values
+from . import errors, typerules as ty, values
 
 CURRENT = threading.local()
 

@@ -472,6 +472,6 @@ def _describe(request: Any) -> str:
         return request.text[:300]
     if isinstance(request, requests.RpcRequest):
         return "; ".join(
-            f"{c.name}({', '.join(f'{p.name}={p.value!r}'[:80] for p in c.params)})" for c in request.calls
+            f"{c.name}({', '.join(f'{p.name}={p.value!r}'[:2000] for p in c.params)})" for c in request.calls
         )
     return repr(request)[:300]
