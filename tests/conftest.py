@@ -67,25 +67,48 @@ class Server:
     def odbc(self, **options: str) -> str:
         """An ODBC Driver 18 connection string for this server."""
         parts = {
-            "Server": f"{self.host},{self.port}", "UID": "sa", "PWD": self.sa_password,
-            "Database": "master", "Encrypt": "yes", "TrustServerCertificate": "yes",
+            "Server": f"{self.host},{self.port}",
+            "UID": "sa",
+            "PWD": self.sa_password,
+            "Database": "master",
+            "Encrypt": "yes",
+            "TrustServerCertificate": "yes",
         }
         parts.update(options)
         return ";".join(f"{k}={v}" for k, v in parts.items() if v is not None)
 
 
-def start_server(data_dir: Path, *args: str, sa_password: str | None = SA_PASSWORD,
-                 env: dict[str, str] | None = None, listen: str = "127.0.0.1",
-                 port: int = 0, timeout: float = 30) -> Server:
-    command = [sys.executable, "-m", "tdsnet", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+def start_server(
+    data_dir: Path,
+    *args: str,
+    sa_password: str | None = SA_PASSWORD,
+    env: dict[str, str] | None = None,
+    listen: str = "127.0.0.1",
+    port: int = 0,
+    timeout: float = 30,
+) -> Server:
+    command = [
+        sys.executable,
+        "-m",
+        "tdsnet",
+        "serve",
+        "--data-dir",
+        str(data_dir),
+        "--port",
+        str(port),
+    ]
     if listen:
         command += ["--listen", listen]
     if sa_password is not None:
         command += ["--sa-password", sa_password]
     command += list(args)
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, **(env or {})}, cwd=ROOT,
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
     )
     output: list[str] = []
     deadline = time.monotonic() + timeout
@@ -105,8 +128,14 @@ def start_server(data_dir: Path, *args: str, sa_password: str | None = SA_PASSWO
         process.kill()
         raise RuntimeError("tdsnet serve did not start:\n" + "".join(output) + (process.stdout.read() or ""))
     _drain(process)
-    return Server(data_dir, process, found, listen if listen and listen not in ("0.0.0.0", "::") else "127.0.0.1",
-                  sa_password or "", output)
+    return Server(
+        data_dir,
+        process,
+        found,
+        listen if listen and listen not in ("0.0.0.0", "::") else "127.0.0.1",
+        sa_password or "",
+        output,
+    )
 
 
 def _drain(process: subprocess.Popen) -> None:
@@ -169,7 +198,9 @@ def odbc_driver_path() -> str | None:
 
 def requires(*commands: str) -> pytest.MarkDecorator:
     missing = [c for c in commands if shutil.which(c) is None]
-    return pytest.mark.skipif(bool(missing), reason=f"not installed: {', '.join(missing)} (make test installs it as root)")
+    return pytest.mark.skipif(
+        bool(missing), reason=f"not installed: {', '.join(missing)} (make test installs it as root)"
+    )
 
 
 def node_clients_ready() -> bool:

@@ -180,9 +180,7 @@ def time_storage_size(scale: int) -> int:
     return 3 if scale <= 2 else 4 if scale <= 4 else 5
 
 
-_TYPE_RE = re.compile(
-    r"^\s*([a-z_][a-z0-9_ ]*?)\s*(?:\(\s*(max|\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$", re.IGNORECASE
-)
+_TYPE_RE = re.compile(r"^\s*([a-z_][a-z0-9_ ]*?)\s*(?:\(\s*(max|\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
@@ -211,13 +209,10 @@ def make_type(name: str, arg1: str | int | None = None, arg2: str | int | None =
         scale = 0 if arg2 is None else int(arg2)
         if not 1 <= precision <= 38:
             raise TypeError_(
-                f"The size ({precision}) given to the type '{name}' exceeds the maximum "
-                "allowed for any data type (38)."
+                f"The size ({precision}) given to the type '{name}' exceeds the maximum allowed for any data type (38)."
             )
         if scale > precision:
-            raise TypeError_(
-                f"The scale ({scale}) for column must be within the range 0 to {precision}."
-            )
+            raise TypeError_(f"The scale ({scale}) for column must be within the range 0 to {precision}.")
         return SqlType(name, precision=precision, scale=scale)
     if name == "float":
         # float(n): 1-24 is real, 25-53 is float.
@@ -227,10 +222,7 @@ def make_type(name: str, arg1: str | int | None = None, arg2: str | int | None =
     if name in ("time", "datetime2", "datetimeoffset"):
         scale = 7 if arg1 is None else int(arg1)
         if not 0 <= scale <= 7:
-            raise TypeError_(
-                f"Specified scale {scale} is invalid. '{name}' datatype must have scale "
-                "between 0 and 7."
-            )
+            raise TypeError_(f"Specified scale {scale} is invalid. '{name}' datatype must have scale between 0 and 7.")
         return SqlType(name, scale=scale)
     if name == "sysname":
         return SqlType("nvarchar", length=128)
@@ -305,8 +297,16 @@ class DateTime7(_dt.datetime):
         """``value`` with a seventh digit; a plain datetime when the digit is 0."""
         if not tick:
             return value
-        made = cls(value.year, value.month, value.day, value.hour, value.minute, value.second,
-                   value.microsecond, value.tzinfo)
+        made = cls(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            value.tzinfo,
+        )
         made.tick = tick
         return made
 

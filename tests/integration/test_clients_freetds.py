@@ -11,6 +11,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+
 from conftest import Server, requires
 
 pytestmark = pytest.mark.clients
@@ -33,7 +34,10 @@ def test_tsql_each_version(server: Server, version: str) -> None:
     )
     completed = subprocess.run(
         ["tsql", "-H", server.host, "-p", str(server.port), "-U", "sa", "-P", server.sa_password],
-        input=script, capture_output=True, text=True, timeout=60,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "TDSVER": version},
     )
     out = completed.stdout + completed.stderr
@@ -50,8 +54,15 @@ def test_tsql_each_version(server: Server, version: str) -> None:
 @pytest.mark.parametrize("version", VERSIONS)
 def test_pymssql_each_version(server: Server, version: str) -> None:
     pymssql = pytest.importorskip("pymssql")
-    conn = pymssql.connect(server=server.host, port=server.port, user="sa", password=server.sa_password,
-                           database="master", autocommit=True, tds_version=version)
+    conn = pymssql.connect(
+        server=server.host,
+        port=server.port,
+        user="sa",
+        password=server.sa_password,
+        database="master",
+        autocommit=True,
+        tds_version=version,
+    )
     cursor = conn.cursor()
     cursor.execute("SELECT protocol_version FROM sys.dm_exec_connections WHERE session_id = @@SPID")
     assert cursor.fetchall()[0][0] == PROTOCOL[version]

@@ -11,13 +11,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from conftest import CLIENTS, JTDS_JAR, Server
 from typecases import CASES, Case
 
 pytestmark = [
     pytest.mark.clients,
-    pytest.mark.skipif(not JTDS_JAR.exists() or shutil.which("javac") is None,
-                       reason="jTDS (Debian libjtds-java) or javac is not installed"),
+    pytest.mark.skipif(
+        not JTDS_JAR.exists() or shutil.which("javac") is None,
+        reason="jTDS (Debian libjtds-java) or javac is not installed",
+    ),
 ]
 
 # What a TDS 7.1 client reads for the types TDS 7.1 lacks: SQL Server sends them as nvarchar.
@@ -72,7 +75,9 @@ def _expected(case: Case) -> str:
 def jtds_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build = tmp_path_factory.mktemp("java")
     subprocess.run(
-        ["javac", "-d", str(build), str(CLIENTS / "java" / "JtdsRoundTrip.java")], check=True, timeout=120
+        ["javac", "-d", str(build), str(CLIENTS / "java" / "JtdsRoundTrip.java")],
+        check=True,
+        timeout=120,
     )
     return build
 
@@ -80,16 +85,29 @@ def jtds_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_jtds_roundtrip(server: Server, jtds_program: Path, tmp_path: Path) -> None:
     cases_file = tmp_path / "cases.tsv"
     cases_file.write_text(
-        "".join("\t".join([c.column, c.sql_type, *_setter(c), c.literal]) + "\n" for c in CASES), encoding="utf-8"
+        "".join("\t".join([c.column, c.sql_type, *_setter(c), c.literal]) + "\n" for c in CASES),
+        encoding="utf-8",
     )
     completed = subprocess.run(
-        ["java", "-cp", f"{JTDS_JAR}:{jtds_program}", "JtdsRoundTrip", server.host, str(server.port), "sa",
-         server.sa_password, "types_jtds", str(cases_file)],
-        capture_output=True, text=True, timeout=120,
+        [
+            "java",
+            "-cp",
+            f"{JTDS_JAR}:{jtds_program}",
+            "JtdsRoundTrip",
+            server.host,
+            str(server.port),
+            "sa",
+            server.sa_password,
+            "types_jtds",
+            str(cases_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
     lines = [line.split("\t") for line in completed.stdout.splitlines()]
-    values = {(int(row), column): value for row, column, value in (l for l in lines if l[0].isdigit())}
+    values = {(int(row), column): value for row, column, value in (f for f in lines if f[0].isdigit())}
     problems = []
     for row in (1, 2, 3):
         for case in CASES:
@@ -98,7 +116,7 @@ def test_jtds_roundtrip(server: Server, jtds_program: Path, tmp_path: Path) -> N
             if got != want:
                 problems.append((row, case.column, (got or "")[:60], want[:60]))
     assert problems == []
-    extra = {l[0]: l[1:] for l in lines if not l[0].isdigit()}
+    extra = {f[0]: f[1:] for f in lines if not f[0].isdigit()}
     assert extra["protocol"] == [str(0x71000001)]  # TDS 7.1, answered in the client's own version
     assert extra["error"][0] == "208"
     assert "Invalid object name 'no_such_table'" in extra["error"][1]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from conftest import Server, odbc_driver_path
 from typecases import (
     CASES,
@@ -37,8 +38,13 @@ def _mismatches(rows: list[tuple], cases: list[Case], expected_for: Callable[[Ca
     return problems
 
 
-def _roundtrip(cursor: Any, table: str, mark: str, adapt: Callable[[Case], Any] = lambda c: c.value,
-               expected_for: Callable[[Case, int], Any] = lambda c, _row: c.result) -> list:
+def _roundtrip(
+    cursor: Any,
+    table: str,
+    mark: str,
+    adapt: Callable[[Case], Any] = lambda c: c.value,
+    expected_for: Callable[[Case, int], Any] = lambda c, _row: c.result,
+) -> list:
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(create_table_sql(table))
     names = ", ".join(c.column for c in CASES)
@@ -119,8 +125,14 @@ def test_pyodbc_roundtrip(server: Server) -> None:
 
 def test_pymssql_roundtrip(server: Server) -> None:
     pymssql = pytest.importorskip("pymssql")
-    conn = pymssql.connect(server=server.host, port=server.port, user="sa", password=server.sa_password,
-                           database="master", autocommit=True)
+    conn = pymssql.connect(
+        server=server.host,
+        port=server.port,
+        user="sa",
+        password=server.sa_password,
+        database="master",
+        autocommit=True,
+    )
     cursor = conn.cursor()
 
     def expected(case: Case, row: int) -> Any:
@@ -140,8 +152,14 @@ def test_pymssql_roundtrip(server: Server) -> None:
 
 def test_pytds_roundtrip(server: Server) -> None:
     pytds = pytest.importorskip("pytds")
-    conn = pytds.connect(server=server.host, port=server.port, user="sa", password=server.sa_password,
-                         database="master", autocommit=True)
+    conn = pytds.connect(
+        server=server.host,
+        port=server.port,
+        user="sa",
+        password=server.sa_password,
+        database="master",
+        autocommit=True,
+    )
 
     def adapt(case: Case) -> Any:
         # pytds sends Python bytes as a string unless wrapped (its documented Binary type).
@@ -167,8 +185,10 @@ def _impacket_expected(case: Case) -> Any:
     value = case.result
     if case.column in _IMPACKET_AS_TEXT:
         return {
-            "c_money": "922337203685477.5807", "c_smallmoney": "-214748.3648",
-            "c_smalldatetime": "2020-06-15 14:30:00", "c_binary": "0x01020000",
+            "c_money": "922337203685477.5807",
+            "c_smallmoney": "-214748.3648",
+            "c_smalldatetime": "2020-06-15 14:30:00",
+            "c_binary": "0x01020000",
         }[case.column]
     if isinstance(value, bool):
         return 1
@@ -178,8 +198,11 @@ def _impacket_expected(case: Case) -> Any:
         return value.encode("latin-1")
     if case.sql_type.startswith(("date", "time", "datetimeoffset")) and case.sql_type != "datetime":
         return {
-            "c_date": "2024-02-29", "c_time": "23:59:58.1234560", "c_time0": "08:30:15",
-            "c_datetime2": "0001-01-01 00:00:00.0000010", "c_datetime2_3": "2024-01-02 03:04:05.678",
+            "c_date": "2024-02-29",
+            "c_time": "23:59:58.1234560",
+            "c_time0": "08:30:15",
+            "c_datetime2": "0001-01-01 00:00:00.0000010",
+            "c_datetime2_3": "2024-01-02 03:04:05.678",
             "c_dto": "2024-07-04 12:00:00.5000000 +05:30",
         }[case.column]
     if case.column == "c_datetime":

@@ -7,6 +7,7 @@ import urllib.parse
 from decimal import Decimal
 
 import pytest
+
 from conftest import Server, odbc_driver_path
 
 pytestmark = pytest.mark.clients

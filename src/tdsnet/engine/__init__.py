@@ -109,8 +109,8 @@ class Engine:
             con.executescript(_MASTER_TABLES)
             for name, database_id in SYSTEM_DATABASES.items():
                 con.execute(
-                    "INSERT OR IGNORE INTO __tdsnet_databases(database_id, name, create_date)"
-                    " VALUES (?, ?, ?)", (database_id, name, catalog.now_text()),
+                    "INSERT OR IGNORE INTO __tdsnet_databases(database_id, name, create_date) VALUES (?, ?, ?)",
+                    (database_id, name, catalog.now_text()),
                 )
             rows = con.execute("SELECT database_id, name, create_date FROM __tdsnet_databases")
             self.databases = {name.lower(): Database(i, name, d) for i, name, d in rows}

@@ -22,20 +22,84 @@ from . import errors
 
 _TOKENIZER = TSQL().tokenizer_class
 
-STARTERS = frozenset({
-    "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "ALTER", "DROP", "DECLARE",
-    "SET", "IF", "WHILE", "BEGIN", "END", "ELSE", "EXEC", "EXECUTE", "PRINT", "RAISERROR",
-    "RETURN", "USE", "WAITFOR", "GRANT", "DENY", "REVOKE", "TRUNCATE", "COMMIT", "ROLLBACK",
-    "SAVE", "BREAK", "CONTINUE", "GOTO", "OPEN", "FETCH", "CLOSE", "DEALLOCATE", "KILL", "DBCC",
-    "CHECKPOINT", "BACKUP", "RESTORE", "BULK", "RECONFIGURE", "REVERT", "SHUTDOWN",
-    "READTEXT", "WRITETEXT", "UPDATETEXT", "SETUSER",
-})
+STARTERS = frozenset(
+    {
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "MERGE",
+        "CREATE",
+        "ALTER",
+        "DROP",
+        "DECLARE",
+        "SET",
+        "IF",
+        "WHILE",
+        "BEGIN",
+        "END",
+        "ELSE",
+        "EXEC",
+        "EXECUTE",
+        "PRINT",
+        "RAISERROR",
+        "RETURN",
+        "USE",
+        "WAITFOR",
+        "GRANT",
+        "DENY",
+        "REVOKE",
+        "TRUNCATE",
+        "COMMIT",
+        "ROLLBACK",
+        "SAVE",
+        "BREAK",
+        "CONTINUE",
+        "GOTO",
+        "OPEN",
+        "FETCH",
+        "CLOSE",
+        "DEALLOCATE",
+        "KILL",
+        "DBCC",
+        "CHECKPOINT",
+        "BACKUP",
+        "RESTORE",
+        "BULK",
+        "RECONFIGURE",
+        "REVERT",
+        "SHUTDOWN",
+        "READTEXT",
+        "WRITETEXT",
+        "UPDATETEXT",
+        "SETUSER",
+    }
+)
 SET_OPERATORS = frozenset({"UNION", "EXCEPT", "INTERSECT", "ALL"})
 # DROP <kind> IF EXISTS: the IF belongs to the DROP.
-OBJECT_KINDS = frozenset({
-    "TABLE", "VIEW", "PROCEDURE", "PROC", "FUNCTION", "INDEX", "DATABASE", "SCHEMA", "TRIGGER",
-    "SEQUENCE", "TYPE", "USER", "ROLE", "LOGIN", "SYNONYM", "DEFAULT", "RULE", "ASSEMBLY",
-})
+OBJECT_KINDS = frozenset(
+    {
+        "TABLE",
+        "VIEW",
+        "PROCEDURE",
+        "PROC",
+        "FUNCTION",
+        "INDEX",
+        "DATABASE",
+        "SCHEMA",
+        "TRIGGER",
+        "SEQUENCE",
+        "TYPE",
+        "USER",
+        "ROLE",
+        "LOGIN",
+        "SYNONYM",
+        "DEFAULT",
+        "RULE",
+        "ASSEMBLY",
+    }
+)
+_INSERT_SOURCES = frozenset({"SELECT", "VALUES", "EXEC", "EXECUTE"})
 # Statements whose body runs to the end of the batch.
 WHOLE_BATCH = frozenset({"PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "VIEW"})
 
@@ -108,9 +172,7 @@ def _token_error(text: str, detail: str) -> errors.SqlError:
     if "Missing" in detail or "Unterminated" in detail or "unterminated" in detail.lower():
         quote_at = max(text.rfind("'"), 0)
         fragment = text[quote_at : quote_at + 40]
-        return errors.SqlError(
-            105, 15, 1, f"Unclosed quotation mark after the character string '{fragment[1:]}'."
-        )
+        return errors.SqlError(105, 15, 1, f"Unclosed quotation mark after the character string '{fragment[1:]}'.")
     return errors.syntax_error(detail[:40])
 
 
@@ -372,9 +434,8 @@ class _Absorb:
         if self.keyword == "WITH" and not main and word in ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE"):
             self.main = word
             return True
-        if main == "INSERT":
-            if word in ("SELECT", "EXEC", "EXECUTE", "WITH") and not seen & {"SELECT", "VALUES", "EXEC", "EXECUTE"}:
-                return True
+        if main == "INSERT" and word in ("SELECT", "EXEC", "EXECUTE", "WITH") and not seen & _INSERT_SOURCES:
+            return True
         if main == "UPDATE" and word == "SET" and "SET" not in seen:
             return True
         if main == "MERGE":
@@ -385,9 +446,7 @@ class _Absorb:
             return "TO" not in seen and "FROM" not in seen
         if main == "ALTER":
             return self._alter_absorbs(word, following)
-        if main == "CREATE" and word in ("SELECT",) and previous == "AS":
-            return True
-        return False
+        return main == "CREATE" and word == "SELECT" and previous == "AS"
 
     def _alter_absorbs(self, word: str, following: str) -> bool:
         target = next((w for w in ("TABLE", "DATABASE", "INDEX", "LOGIN", "USER") if w in self.seen), "")

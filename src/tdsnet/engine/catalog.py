@@ -55,10 +55,19 @@ CREATE TABLE IF NOT EXISTS {db}.__tdsnet_identity (
 """
 
 SYSTEM_SCHEMAS = [
-    (1, "dbo"), (2, "guest"), (3, "INFORMATION_SCHEMA"), (4, "sys"),
-    (16384, "db_owner"), (16385, "db_accessadmin"), (16386, "db_securityadmin"),
-    (16387, "db_ddladmin"), (16389, "db_backupoperator"), (16390, "db_datareader"),
-    (16391, "db_datawriter"), (16392, "db_denydatareader"), (16393, "db_denydatawriter"),
+    (1, "dbo"),
+    (2, "guest"),
+    (3, "INFORMATION_SCHEMA"),
+    (4, "sys"),
+    (16384, "db_owner"),
+    (16385, "db_accessadmin"),
+    (16386, "db_securityadmin"),
+    (16387, "db_ddladmin"),
+    (16389, "db_backupoperator"),
+    (16390, "db_datareader"),
+    (16391, "db_datawriter"),
+    (16392, "db_denydatareader"),
+    (16393, "db_denydatawriter"),
 ]
 FIRST_USER_SCHEMA_ID = 5
 # SQL Server's user object ids are large; start in the same range.
@@ -164,28 +173,49 @@ def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
     ):
         columns.setdefault(row[0], []).append(
             ColumnDef(
-                column_id=row[1], name=row[2], type=parse_type(row[3]), nullable=bool(row[4]),
-                identity=bool(row[5]), seed=row[6] if row[6] is not None else 1,
-                increment=row[7] if row[7] is not None else 1, default_sql=row[8],
-                computed_sql=row[9], collation=row[10],
+                column_id=row[1],
+                name=row[2],
+                type=parse_type(row[3]),
+                nullable=bool(row[4]),
+                identity=bool(row[5]),
+                seed=row[6] if row[6] is not None else 1,
+                increment=row[7] if row[7] is not None else 1,
+                default_sql=row[8],
+                computed_sql=row[9],
+                collation=row[10],
             )
         )
     tables: dict[tuple[str, str], TableDef] = {}
     by_id: dict[int, TableDef] = {}
-    objects = tuple(ObjectRow(*row) for row in con.execute(
-        f"SELECT object_id, schema_id, name, type, parent_object_id, create_date, modify_date,"
-        f" definition FROM {q}.__tdsnet_objects ORDER BY object_id"
-    ))
+    objects = tuple(
+        ObjectRow(*row)
+        for row in con.execute(
+            f"SELECT object_id, schema_id, name, type, parent_object_id, create_date, modify_date,"
+            f" definition FROM {q}.__tdsnet_objects ORDER BY object_id"
+        )
+    )
     for row in objects:
         if row.type not in ("U", "V"):
             continue
         object_id, schema_id, name, kind, created, definition = (
-            row.object_id, row.schema_id, row.name, row.type, row.create_date, row.definition
+            row.object_id,
+            row.schema_id,
+            row.name,
+            row.type,
+            row.create_date,
+            row.definition,
         )
         schema = schema_names.get(schema_id, "dbo")
         cols = tuple(columns.get(object_id, ()))
         table = TableDef(
-            object_id, schema, name, kind, cols, storage_name(schema, name), created, definition,
+            object_id,
+            schema,
+            name,
+            kind,
+            cols,
+            storage_name(schema, name),
+            created,
+            definition,
             {c.name.lower(): c for c in cols},
         )
         tables[(schema.lower(), name.lower())] = table
@@ -233,8 +263,13 @@ def next_object_id(con: sqlite3.Connection, db: str) -> int:
 
 
 def add_object(
-    con: sqlite3.Connection, db: str, schema_id: int, name: str, kind: str,
-    parent: int = 0, definition: str | None = None,
+    con: sqlite3.Connection,
+    db: str,
+    schema_id: int,
+    name: str,
+    kind: str,
+    parent: int = 0,
+    definition: str | None = None,
 ) -> int:
     object_id = next_object_id(con, db)
     stamp = now_text()
@@ -252,8 +287,19 @@ def add_columns(con: sqlite3.Connection, db: str, object_id: int, columns: list[
         " is_identity, seed, increment, default_sql, computed_sql, collation)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [
-            (object_id, c.column_id, c.name, str(c.type), int(c.nullable), int(c.identity),
-             c.seed, c.increment, c.default_sql, c.computed_sql, c.collation)
+            (
+                object_id,
+                c.column_id,
+                c.name,
+                str(c.type),
+                int(c.nullable),
+                int(c.identity),
+                c.seed,
+                c.increment,
+                c.default_sql,
+                c.computed_sql,
+                c.collation,
+            )
             for c in columns
         ],
     )

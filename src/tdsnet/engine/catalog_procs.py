@@ -18,13 +18,26 @@ SMALLINT, INT = sqltypes.SMALLINT, sqltypes.INT
 V32 = sqltypes.varchar(32)
 
 TYPE_INFO_COLUMNS = columns(
-    ("TYPE_NAME", sqltypes.SYSNAME, False), ("DATA_TYPE", SMALLINT, False), ("PRECISION", INT),
-    ("LITERAL_PREFIX", V32), ("LITERAL_SUFFIX", V32), ("CREATE_PARAMS", V32),
-    ("NULLABLE", SMALLINT, False), ("CASE_SENSITIVE", SMALLINT, False), ("SEARCHABLE", SMALLINT, False),
-    ("UNSIGNED_ATTRIBUTE", SMALLINT), ("MONEY", SMALLINT, False), ("AUTO_INCREMENT", SMALLINT),
-    ("LOCAL_TYPE_NAME", sqltypes.SYSNAME), ("MINIMUM_SCALE", SMALLINT), ("MAXIMUM_SCALE", SMALLINT),
-    ("SQL_DATA_TYPE", SMALLINT, False), ("SQL_DATETIME_SUB", SMALLINT), ("NUM_PREC_RADIX", INT),
-    ("INTERVAL_PRECISION", SMALLINT), ("USERTYPE", SMALLINT),
+    ("TYPE_NAME", sqltypes.SYSNAME, False),
+    ("DATA_TYPE", SMALLINT, False),
+    ("PRECISION", INT),
+    ("LITERAL_PREFIX", V32),
+    ("LITERAL_SUFFIX", V32),
+    ("CREATE_PARAMS", V32),
+    ("NULLABLE", SMALLINT, False),
+    ("CASE_SENSITIVE", SMALLINT, False),
+    ("SEARCHABLE", SMALLINT, False),
+    ("UNSIGNED_ATTRIBUTE", SMALLINT),
+    ("MONEY", SMALLINT, False),
+    ("AUTO_INCREMENT", SMALLINT),
+    ("LOCAL_TYPE_NAME", sqltypes.SYSNAME),
+    ("MINIMUM_SCALE", SMALLINT),
+    ("MAXIMUM_SCALE", SMALLINT),
+    ("SQL_DATA_TYPE", SMALLINT, False),
+    ("SQL_DATETIME_SUB", SMALLINT),
+    ("NUM_PREC_RADIX", INT),
+    ("INTERVAL_PRECISION", SMALLINT),
+    ("USERTYPE", SMALLINT),
 )
 
 Q = "'"
@@ -63,7 +76,24 @@ _TYPES: list[tuple[Any, ...]] = [
     ("time", -154, 16, Q, Q, "scale", 3, None, 0, None, 0, 7, -154, 0, None, 0),
     ("tinyint", -6, 3, None, None, None, 2, 1, 0, 0, 0, 0, -6, None, 10, 5),
     ("uniqueidentifier", -11, 36, Q, Q, None, 2, None, 0, None, None, None, -11, None, None, 0),
-    ("varbinary", -3, 8000, "0x", None, "max length", 2, None, 0, None, None, None, -3, None, None, 4),
+    (
+        "varbinary",
+        -3,
+        8000,
+        "0x",
+        None,
+        "max length",
+        2,
+        None,
+        0,
+        None,
+        None,
+        None,
+        -3,
+        None,
+        None,
+        4,
+    ),
     ("varchar", 12, 8000, Q, Q, "max length", 3, None, 0, None, None, None, 12, None, None, 2),
     ("xml", -152, 0, N, Q, None, 0, None, 0, None, None, None, -152, None, None, 0),
 ]
@@ -73,16 +103,52 @@ _ODBC2 = {91: 9, 92: 10, 93: 11}
 
 def _type_info_rows(data_type: int | None, odbc_version: int) -> list[tuple[Any, ...]]:
     rows = []
-    for name, odbc, precision, prefix, suffix, params, searchable, unsigned, money, auto, lo, hi, sql_type, sub, radix, user in _TYPES:
-        if odbc_version == 2:
-            odbc = _ODBC2.get(odbc, odbc)
+    for (
+        name,
+        odbc_type,
+        precision,
+        prefix,
+        suffix,
+        params,
+        searchable,
+        unsigned,
+        money,
+        auto,
+        lo,
+        hi,
+        sql_type,
+        sub,
+        radix,
+        user,
+    ) in _TYPES:
+        odbc = _ODBC2.get(odbc_type, odbc_type) if odbc_version == 2 else odbc_type
         if data_type not in (None, 0) and odbc != data_type:
             continue
         case_sensitive = 0
-        rows.append((
-            name, odbc, precision, prefix, suffix, params, 1, case_sensitive, searchable, unsigned,
-            money, auto, name, lo, hi, sql_type, sub, radix, None, user,
-        ))
+        rows.append(
+            (
+                name,
+                odbc,
+                precision,
+                prefix,
+                suffix,
+                params,
+                1,
+                case_sensitive,
+                searchable,
+                unsigned,
+                money,
+                auto,
+                name,
+                lo,
+                hi,
+                sql_type,
+                sub,
+                radix,
+                None,
+                user,
+            )
+        )
     order = {name: i for i, (name, *_rest) in enumerate(_TYPES)}
     rows.sort(key=lambda r: (r[1], order[r[0]]))
     return rows

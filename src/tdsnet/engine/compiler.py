@@ -33,7 +33,8 @@ from sqlglot.schema import MappingSchema
 
 from .. import sqltypes
 from ..sqltypes import Column, SqlType, TypeError_, parse_type
-from . import errors, functions, system, typerules as ty, values
+from . import errors, functions, system, values
+from . import typerules as ty
 from .catalog import TableDef
 from .storage import DECIMAL_COLLATION, DEFAULT_COLLATION, DTO_COLLATION, quote
 
@@ -142,7 +143,9 @@ def compile_query(tree: exp.Expression, ctx: Context) -> Plan:
     touches = bool(state.sources)
     if assignments and len(assignments) != len(columns):
         raise errors.SqlError(
-            141, 15, 1,
+            141,
+            15,
+            1,
             "A SELECT statement that assigns a value to a variable must not be combined with "
             "data-retrieval operations.",
         )
@@ -250,9 +253,7 @@ def prepare(tree: exp.Expression, state: Compiling) -> None:
 def resolve_source(table: exp.Table, ctx: Context) -> Source:
     catalog = table.args.get("catalog")
     schema = table.args.get("db")
-    source = ctx.resolve_table(
-        catalog.name if catalog else None, schema.name if schema else None, table.name
-    )
+    source = ctx.resolve_table(catalog.name if catalog else None, schema.name if schema else None, table.name)
     if source is None:
         raise errors.invalid_object(_written_name(table))
     return source
@@ -310,9 +311,7 @@ def _qualify_error(message: str) -> errors.SqlError:
     )
     if match:
         return errors.ambiguous_column(match.group(1))
-    match = re.search(r"Unknown table: '?([^'\s]+)'?", message) or re.search(
-        r"Table '([^']+)'", message
-    )
+    match = re.search(r"Unknown table: '?([^'\s]+)'?", message) or re.search(r"Table '([^']+)'", message)
     if match:
         return errors.multipart_not_bound(match.group(1))
     return errors.SqlError(4104, 16, 1, f"The multi-part identifier could not be bound ({message}).")
@@ -444,7 +443,11 @@ class _Annotator:
 
     def _hexstring(self, node: exp.HexString) -> None:
         size = max(len(node.this) // 2, 1)
-        set_type(node, SqlType("varbinary", length=size) if size <= 8000 else sqltypes.VARBINARY_MAX, False)
+        set_type(
+            node,
+            SqlType("varbinary", length=size) if size <= 8000 else sqltypes.VARBINARY_MAX,
+            False,
+        )
 
     def _null(self, node: exp.Null) -> None:
         set_type(node, None, True)
@@ -470,9 +473,12 @@ class _Annotator:
     def _arithmetic(self, node: exp.Binary) -> None:
         left, right = type_of(node.left), type_of(node.right)
         nullable = bool(node.left.meta.get(N, True)) or bool(node.right.meta.get(N, True))
-        if isinstance(node, exp.Add) and (ty.is_string(left) or ty.is_string(right)) and (
-            ty.is_string(left) or left is None
-        ) and (ty.is_string(right) or right is None):
+        if (
+            isinstance(node, exp.Add)
+            and (ty.is_string(left) or ty.is_string(right))
+            and (ty.is_string(left) or left is None)
+            and (ty.is_string(right) or right is None)
+        ):
             set_type(node, ty.concatenation(left, right), nullable)
             return
         op = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}.get(type(node))
@@ -531,7 +537,11 @@ class _Annotator:
         if name == "ISNULL":
             first = node.expressions[0] if node.expressions else None
             second_nullable = len(node.expressions) < 2 or bool(node.expressions[1].meta.get(N, True))
-            set_type(node, args[0] if args and args[0] is not None else (args[1] if len(args) > 1 else None), second_nullable and bool(first is None or first.meta.get(N, True)))
+            set_type(
+                node,
+                args[0] if args and args[0] is not None else (args[1] if len(args) > 1 else None),
+                second_nullable and bool(first is None or first.meta.get(N, True)),
+            )
         elif name == "COALESCE":
             set_type(node, ty.common(args), all(bool(a.meta.get(N, True)) for a in node.expressions))
         elif name == "NULLIF":
@@ -559,8 +569,18 @@ class _Annotator:
         set_type(node, type_of(node.this), True)
 
 
-_WINDOW_ONLY = {"ROW_NUMBER", "RANK", "DENSE_RANK", "NTILE", "LAG", "LEAD", "FIRST_VALUE",
-                "LAST_VALUE", "PERCENT_RANK", "CUME_DIST"}
+_WINDOW_ONLY = {
+    "ROW_NUMBER",
+    "RANK",
+    "DENSE_RANK",
+    "NTILE",
+    "LAG",
+    "LEAD",
+    "FIRST_VALUE",
+    "LAST_VALUE",
+    "PERCENT_RANK",
+    "CUME_DIST",
+}
 
 
 _CAST_DEFAULT_LENGTH = 30  # CAST(x AS varchar) is varchar(30); a declaration's default is 1
@@ -572,7 +592,14 @@ def _cast_target(node: exp.Expression) -> SqlType:
         target = parse_type(_tsql_type_text(text))
     except TypeError_ as exc:
         raise errors.SqlError(243, 16, 1, str(exc)) from None
-    if "(" not in text and target.name in ("char", "varchar", "nchar", "nvarchar", "binary", "varbinary"):
+    if "(" not in text and target.name in (
+        "char",
+        "varchar",
+        "nchar",
+        "nvarchar",
+        "binary",
+        "varbinary",
+    ):
         return SqlType(target.name, length=_CAST_DEFAULT_LENGTH)
     return target
 
@@ -580,8 +607,14 @@ def _cast_target(node: exp.Expression) -> SqlType:
 def _tsql_type_text(text: str) -> str:
     """sqlglot spells some T-SQL types its own way; map them back."""
     lowered = text.lower()
-    replacements = {"datetime2(7)": "datetime2(7)", "timestamp": "datetime2", "text": "text",
-                    "double": "float", "double precision": "float", "boolean": "bit"}
+    replacements = {
+        "datetime2(7)": "datetime2(7)",
+        "timestamp": "datetime2",
+        "text": "text",
+        "double": "float",
+        "double precision": "float",
+        "boolean": "bit",
+    }
     return replacements.get(lowered, text)
 
 
@@ -692,7 +725,9 @@ def _rewrite_arithmetic(node: exp.Binary) -> exp.Expression:
     if isinstance(node, exp.Add) and ty.is_string(result):
         return exp.DPipe(this=left, expression=right, safe=True)
     if result is not None and result.family in ("datetime", "date") and isinstance(node, exp.Add | exp.Sub):
-        date_side, number = (left, right) if type_of(left) and type_of(left).family in ("datetime", "date") else (right, left)
+        date_side, number = (
+            (left, right) if type_of(left) and type_of(left).family in ("datetime", "date") else (right, left)
+        )
         amount = number if isinstance(node, exp.Add) else exp.Neg(this=number)
         return call("tsql_dateadd", exp.Literal.string("day"), amount, date_side, type_hint(result))
     op = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}[type(node)]
@@ -710,9 +745,11 @@ def _rewrite_comparison(node: exp.Binary) -> exp.Expression | None:
     runs under the collation of the common type (a column's own collation wins)."""
     lt, rt = type_of(node.left), type_of(node.right)
     common = lt if rt is None else rt if lt is None else ty.higher(lt, rt)
-    if lt is not None and rt is not None and lt.family != rt.family and not (
-        {lt.family, rt.family} <= {"int", "float"}
-        or (ty.is_string(lt) and ty.is_string(rt))
+    if (
+        lt is not None
+        and rt is not None
+        and lt.family != rt.family
+        and not ({lt.family, rt.family} <= {"int", "float"} or (ty.is_string(lt) and ty.is_string(rt)))
     ):
         if common is lt:
             node.set("expression", call("tsql_cast", node.right, type_hint(common), type_hint(rt)))
@@ -782,8 +819,12 @@ def _is_datepart(name: str, arg: exp.Expression, args: list[exp.Expression]) -> 
 def _check_arity(name: str, args: list[exp.Expression], low: int, high: int) -> None:
     if len(args) < low or (high >= 0 and len(args) > high):
         raise errors.SqlError(
-            174, 15, 1, f"The {name.lower()} function requires {low} argument(s)."
-            if low == high else f"The {name.lower()} function requires {low} to {high} arguments."
+            174,
+            15,
+            1,
+            f"The {name.lower()} function requires {low} argument(s)."
+            if low == high
+            else f"The {name.lower()} function requires {low} to {high} arguments.",
         )
 
 

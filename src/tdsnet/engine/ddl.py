@@ -108,8 +108,10 @@ def build_table(tree: exp.Create, schema: str, name: str, ctx: Context) -> Table
     identities = [c for c in spec.columns if c.identity]
     if len(identities) > 1:
         raise errors.SqlError(
-            2744, 16, 2, f"Multiple identity columns specified for table '{name}'. Only one identity "
-            "column per table is allowed."
+            2744,
+            16,
+            2,
+            f"Multiple identity columns specified for table '{name}'. Only one identity column per table is allowed.",
         )
     return spec
 
@@ -118,8 +120,11 @@ def _add_column(item: exp.ColumnDef, column_id: int, spec: TableSpec, ctx: Conte
     name = item.name
     if any(c.name.lower() == name.lower() for c in spec.columns):
         raise errors.SqlError(
-            2705, 16, 3, f"Column names in each table must be unique. Column name '{name}' in "
-            f"table '{spec.schema}.{spec.name}' is specified more than once."
+            2705,
+            16,
+            3,
+            f"Column names in each table must be unique. Column name '{name}' in "
+            f"table '{spec.schema}.{spec.name}' is specified more than once.",
         )
     kind = item.args.get("kind")
     computed_sql = None
@@ -181,23 +186,42 @@ def _add_column(item: exp.ColumnDef, column_id: int, spec: TableSpec, ctx: Conte
         raise errors.syntax_error(name)
     if identity and st.family not in ("int", "decimal"):
         raise errors.SqlError(
-            2749, 16, 2, f"Identity column '{name}' must be of data type int, bigint, smallint, "
-            "tinyint, or decimal or numeric with a scale of 0, and constrained to be nonnullable."
+            2749,
+            16,
+            2,
+            f"Identity column '{name}' must be of data type int, bigint, smallint, "
+            "tinyint, or decimal or numeric with a scale of 0, and constrained to be nonnullable.",
         )
     if explicit_null and identity:
         nullable = False
     column = ColumnDef(
-        column_id, name, st, nullable, identity, seed, increment,
-        default_sql, computed_sql, collation if st.is_string else None,
+        column_id,
+        name,
+        st,
+        nullable,
+        identity,
+        seed,
+        increment,
+        default_sql,
+        computed_sql,
+        collation if st.is_string else None,
     )
     spec.columns.append(column)
     parts: list[str] = []
     if default_sql is not None:
         value_sql, value_type = _expression_sql(_parse_expression(default_sql), ctx)
-        stored = call(
-            "tsql_store", exp.Literal.string("__default__"), exp.Literal.string(str(st)),
-            exp.Literal.string(spec.name), exp.Literal.string(name), type_hint(value_type),
-        ).sql(dialect="sqlite").replace("'__default__'", value_sql, 1)
+        stored = (
+            call(
+                "tsql_store",
+                exp.Literal.string("__default__"),
+                exp.Literal.string(str(st)),
+                exp.Literal.string(spec.name),
+                exp.Literal.string(name),
+                type_hint(value_type),
+            )
+            .sql(dialect="sqlite")
+            .replace("'__default__'", value_sql, 1)
+        )
         parts.append(f"DEFAULT ({stored})")
     parts += constraint_sql
     spec.column_extra.append(" ".join(parts))
@@ -250,7 +274,9 @@ def _add_table_constraint(item: exp.Expression, spec: TableSpec, ctx: Context) -
         cname = name or constraint_name("FK", spec.name, columns[0] if columns else "")
         reference = first.args.get("reference")
         sql = _reference_sql(cname, columns, reference, spec, ctx)
-        spec.constraint_sql.append(sql.replace("REFERENCES", f"FOREIGN KEY ({', '.join(quote(c) for c in columns)}) REFERENCES", 1))
+        spec.constraint_sql.append(
+            sql.replace("REFERENCES", f"FOREIGN KEY ({', '.join(quote(c) for c in columns)}) REFERENCES", 1)
+        )
     else:
         raise errors.not_supported(f"table constraint {item.sql(dialect='tsql')}")
 
@@ -266,21 +292,15 @@ def _key(spec: TableSpec, name: str, columns: list[str], kind: str) -> None:
     known = {c.name.lower() for c in spec.columns}
     for col_name in columns:
         if col_name.lower() not in known:
-            raise errors.SqlError(
-                1911, 16, 1, f"Column name '{col_name}' does not exist in the target table or view."
-            )
+            raise errors.SqlError(1911, 16, 1, f"Column name '{col_name}' does not exist in the target table or view.")
     if kind == "PK":  # key columns of a primary key are NOT NULL
-        spec.columns[:] = [
-            replace(c, nullable=False) if c.name.lower() in wanted else c for c in spec.columns
-        ]
+        spec.columns[:] = [replace(c, nullable=False) if c.name.lower() in wanted else c for c in spec.columns]
     spec.constraints.append((kind, cname, {"columns": columns}))
     clause = "PRIMARY KEY" if kind == "PK" else "UNIQUE"
     spec.constraint_sql.append(f"CONSTRAINT {quote(cname)} {clause} ({', '.join(quote(c) for c in columns)})")
 
 
-def _reference_sql(
-    cname: str, columns: list[str], reference: exp.Reference, spec: TableSpec, ctx: Context
-) -> str:
+def _reference_sql(cname: str, columns: list[str], reference: exp.Reference, spec: TableSpec, ctx: Context) -> str:
     target = reference.this
     table = target.this if isinstance(target, exp.Schema) else target
     ref_columns = [e.name for e in target.expressions] if isinstance(target, exp.Schema) else []
@@ -291,17 +311,23 @@ def _reference_sql(
     )
     same_table = table.name.lower() == spec.name.lower()
     if resolved is None and not same_table:
-        raise errors.SqlError(
-            1767, 16, 0, f"Foreign key '{cname}' references invalid table '{table.name}'."
-        )
+        raise errors.SqlError(1767, 16, 0, f"Foreign key '{cname}' references invalid table '{table.name}'.")
     storage_name = resolved.storage if resolved else catalog.storage_name(spec.schema, spec.name)
     if not ref_columns and resolved is not None and resolved.table is not None:
         ref_columns = [c.name for c in resolved.columns[:1]]
     options = " ".join(str(o) for o in reference.args.get("options") or [])
-    spec.constraints.append(("F", cname, {
-        "columns": columns, "references": storage_name, "referenced_columns": ref_columns,
-        "options": options,
-    }))
+    spec.constraints.append(
+        (
+            "F",
+            cname,
+            {
+                "columns": columns,
+                "references": storage_name,
+                "referenced_columns": ref_columns,
+                "options": options,
+            },
+        )
+    )
     return (
         f"CONSTRAINT {quote(cname)} REFERENCES {quote(storage_name)}"
         f"({', '.join(quote(c) for c in ref_columns)}) {options}".rstrip()
@@ -312,9 +338,16 @@ def create_table(con: sqlite3.Connection, db: str, spec: TableSpec, schema_id: i
     """Write the SQLite table and its catalog rows (in the caller's transaction)."""
     storage_name = catalog.storage_name(spec.schema, spec.name)
     column_sql = [
-        " ".join(part for part in (
-            quote(c.name), storage_clause(c.type, c.collation), "" if c.nullable else "NOT NULL", extra,
-        ) if part)
+        " ".join(
+            part
+            for part in (
+                quote(c.name),
+                storage_clause(c.type, c.collation),
+                "" if c.nullable else "NOT NULL",
+                extra,
+            )
+            if part
+        )
         for c, extra in zip(spec.columns, spec.column_extra, strict=True)
     ]
     body = ",\n  ".join(column_sql + spec.constraint_sql)

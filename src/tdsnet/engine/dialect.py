@@ -36,9 +36,7 @@ class TdsnetTSQL(TSQL):
 
     class Parser(TSQL.Parser):
         FUNCTIONS = {k: v for k, v in TSQL.Parser.FUNCTIONS.items() if k in _KEEP_FUNCTIONS}
-        FUNCTION_PARSERS = {
-            k: v for k, v in TSQL.Parser.FUNCTION_PARSERS.items() if k in _KEEP_PARSERS
-        }
+        FUNCTION_PARSERS = {k: v for k, v in TSQL.Parser.FUNCTION_PARSERS.items() if k in _KEEP_PARSERS}
 
 
 DIALECT = TdsnetTSQL
@@ -52,7 +50,7 @@ def parse_one(text: str, line_offset: int = 0) -> exp.Expression:
         raise syntax_error_of(exc, text, line_offset) from None
     statements = [p for p in parsed if p is not None]
     if len(statements) != 1:
-        raise errors.syntax_error(text.split()[-1] if text.split() else "", line_offset + 1)
+        raise errors.syntax_error(text.rsplit(maxsplit=1)[-1] if text.split() else "", line_offset + 1)
     return statements[0]
 
 
@@ -68,10 +66,66 @@ def syntax_error_of(exc: ParseError, text: str, line_offset: int) -> errors.SqlE
 
 
 _RESERVED = {
-    "ADD", "ALL", "ALTER", "AND", "ANY", "AS", "ASC", "BEGIN", "BETWEEN", "BY", "CASE", "CHECK",
-    "COLUMN", "CONSTRAINT", "CREATE", "CROSS", "DEFAULT", "DELETE", "DESC", "DISTINCT", "DROP",
-    "ELSE", "END", "EXEC", "EXECUTE", "EXISTS", "FROM", "FULL", "GROUP", "HAVING", "IN", "INNER",
-    "INSERT", "INTO", "IS", "JOIN", "KEY", "LEFT", "LIKE", "NOT", "NULL", "ON", "OR", "ORDER",
-    "OUTER", "PRIMARY", "REFERENCES", "RIGHT", "SELECT", "SET", "TABLE", "THEN", "TO", "TOP",
-    "UNION", "UNIQUE", "UPDATE", "VALUES", "VIEW", "WHEN", "WHERE", "WITH",
+    "ADD",
+    "ALL",
+    "ALTER",
+    "AND",
+    "ANY",
+    "AS",
+    "ASC",
+    "BEGIN",
+    "BETWEEN",
+    "BY",
+    "CASE",
+    "CHECK",
+    "COLUMN",
+    "CONSTRAINT",
+    "CREATE",
+    "CROSS",
+    "DEFAULT",
+    "DELETE",
+    "DESC",
+    "DISTINCT",
+    "DROP",
+    "ELSE",
+    "END",
+    "EXEC",
+    "EXECUTE",
+    "EXISTS",
+    "FROM",
+    "FULL",
+    "GROUP",
+    "HAVING",
+    "IN",
+    "INNER",
+    "INSERT",
+    "INTO",
+    "IS",
+    "JOIN",
+    "KEY",
+    "LEFT",
+    "LIKE",
+    "NOT",
+    "NULL",
+    "ON",
+    "OR",
+    "ORDER",
+    "OUTER",
+    "PRIMARY",
+    "REFERENCES",
+    "RIGHT",
+    "SELECT",
+    "SET",
+    "TABLE",
+    "THEN",
+    "TO",
+    "TOP",
+    "UNION",
+    "UNIQUE",
+    "UPDATE",
+    "VALUES",
+    "VIEW",
+    "WHEN",
+    "WHERE",
+    "WITH",
 }

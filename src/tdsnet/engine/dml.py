@@ -43,7 +43,9 @@ def _store(value: exp.Expression, column: SourceColumn, target: Source) -> exp.E
 
 
 def _typed_expressions(
-    expressions: list[exp.Expression], state: Compiling, source: exp.Table | None = None,
+    expressions: list[exp.Expression],
+    state: Compiling,
+    source: exp.Table | None = None,
     where: exp.Expression | None = None,
 ) -> tuple[list[exp.Expression], exp.Expression | None]:
     """Type and rewrite expressions (and a WHERE) as a SELECT over one table would."""
@@ -68,7 +70,9 @@ def _target(table: exp.Expression, state: Compiling) -> tuple[Source, exp.Table]
     source = resolve_source(table, state.ctx)
     if source.system_view or (source.table is not None and source.table.type == "V"):
         raise errors.SqlError(
-            4406, 16, 1,
+            4406,
+            16,
+            1,
             f"Update or insert of view or function '{source.display}' failed because it contains "
             "a derived or constant field.",
         )
@@ -109,10 +113,7 @@ def compile_insert(tree: exp.Insert, ctx: Context, identity_insert: bool) -> Pla
     schema = tree.this
     table_node = schema.this if isinstance(schema, exp.Schema) else schema
     target, _ = _target(table_node, state)
-    listed = (
-        [_column(target, ident.name) for ident in schema.expressions]
-        if isinstance(schema, exp.Schema) else None
-    )
+    listed = [_column(target, ident.name) for ident in schema.expressions] if isinstance(schema, exp.Schema) else None
     identity = next((c for c in target.columns if c.identity), None)
     if listed is None:
         listed = [c for c in target.columns if not c.identity and not c.computed]
@@ -121,7 +122,9 @@ def compile_insert(tree: exp.Insert, ctx: Context, identity_insert: bool) -> Pla
     for col in listed:
         if col.computed:
             raise errors.SqlError(
-                271, 16, 1,
+                271,
+                16,
+                1,
                 f'The column "{col.name}" cannot be modified because it is either a computed column'
                 " or is the result of a UNION operator.",
             )
@@ -172,7 +175,10 @@ def _default_values(target: Source, identity_value: exp.Expression | None) -> st
 
 
 def _values_body(
-    values_node: exp.Values, listed: list[SourceColumn], target: Source, state: Compiling,
+    values_node: exp.Values,
+    listed: list[SourceColumn],
+    target: Source,
+    state: Compiling,
     identity_value: exp.Expression | None,
 ) -> str:
     rows = []
@@ -180,12 +186,14 @@ def _values_body(
         items = list(row.expressions) if isinstance(row, exp.Tuple) else [row]
         if len(items) != len(listed):
             raise errors.SqlError(
-                110 if len(items) < len(listed) else 109, 15, 1,
+                110 if len(items) < len(listed) else 109,
+                15,
+                1,
                 "There are fewer columns in the INSERT statement than values specified in the "
                 "VALUES clause. The number of values in the VALUES clause must match the number "
                 "of columns specified in the INSERT statement."
-                if len(items) > len(listed) else
-                "There are more columns in the INSERT statement than values specified in the "
+                if len(items) > len(listed)
+                else "There are more columns in the INSERT statement than values specified in the "
                 "VALUES clause. The number of values in the VALUES clause must match the number "
                 "of columns specified in the INSERT statement.",
             )
@@ -198,7 +206,10 @@ def _values_body(
 
 
 def _select_body(
-    query: exp.Expression, listed: list[SourceColumn], target: Source, state: Compiling,
+    query: exp.Expression,
+    listed: list[SourceColumn],
+    target: Source,
+    state: Compiling,
     identity_value: exp.Expression | None,
 ) -> tuple[str, str]:
     """INSERT ... SELECT: the source query as a CTE with positional column names,
@@ -209,7 +220,9 @@ def _select_body(
     if len(plan.columns) != len(listed):
         fewer = len(plan.columns) < len(listed)
         raise errors.SqlError(
-            120 if fewer else 121, 15, 1,
+            120 if fewer else 121,
+            15,
+            1,
             f"The select list for the INSERT statement contains {'fewer' if fewer else 'more'} "
             "items than the insert list. The number of SELECT values must match the number of "
             "INSERT columns.",
@@ -242,7 +255,9 @@ def compile_update(tree: exp.Update, ctx: Context) -> Plan:
             raise errors.SqlError(8102, 16, 1, f"Cannot update identity column '{col.name}'.")
         if col.computed:
             raise errors.SqlError(
-                271, 16, 1,
+                271,
+                16,
+                1,
                 f'The column "{col.name}" cannot be modified because it is either a computed column'
                 " or is the result of a UNION operator.",
             )
@@ -278,9 +293,7 @@ def compile_delete(tree: exp.Delete, ctx: Context) -> Plan:
     return _dml_plan(sql + returning, "DELETE", state, target, output_columns)
 
 
-def _dml_plan(
-    sql: str, command: str, state: Compiling, target: Source, output_columns: list[Column]
-) -> Plan:
+def _dml_plan(sql: str, command: str, state: Compiling, target: Source, output_columns: list[Column]) -> Plan:
     return Plan(
         sql=sql,
         command=command,

@@ -57,30 +57,29 @@ def multipart_not_bound(name: str) -> SqlError:
 
 
 def object_exists(name: str) -> SqlError:
-    return SqlError(
-        2714, 16, 6, f"There is already an object named '{name}' in the database."
-    )
+    return SqlError(2714, 16, 6, f"There is already an object named '{name}' in the database.")
 
 
 def cannot_drop(kind: str, name: str) -> SqlError:
     return SqlError(
-        3701, 11, 5,
-        f"Cannot drop the {kind} '{name}', because it does not exist or you do not have "
-        "permission.",
+        3701,
+        11,
+        5,
+        f"Cannot drop the {kind} '{name}', because it does not exist or you do not have permission.",
     )
 
 
 def unknown_database(name: str) -> SqlError:
     return SqlError(
-        911, 16, 1,
+        911,
+        16,
+        1,
         f"Database '{name}' does not exist. Make sure that the name is entered correctly.",
     )
 
 
 def database_exists(name: str) -> SqlError:
-    return SqlError(
-        1801, 16, 3, f"Database '{name}' already exists. Choose a different database name."
-    )
+    return SqlError(1801, 16, 3, f"Database '{name}' already exists. Choose a different database name.")
 
 
 def must_declare(name: str) -> SqlError:
@@ -89,7 +88,9 @@ def must_declare(name: str) -> SqlError:
 
 def already_declared(name: str) -> SqlError:
     return SqlError(
-        134, 15, 1,
+        134,
+        15,
+        1,
         f'The variable name "{name}" has already been declared. Variable names must be '
         "unique within a query batch or stored procedure.",
     )
@@ -100,9 +101,7 @@ def unknown_procedure(name: str) -> SqlError:
 
 
 def unknown_function(name: str) -> SqlError:
-    return SqlError(
-        195, 15, 10, f"'{name}' is not a recognized built-in function name."
-    )
+    return SqlError(195, 15, 10, f"'{name}' is not a recognized built-in function name.")
 
 
 def divide_by_zero() -> SqlError:
@@ -111,8 +110,10 @@ def divide_by_zero() -> SqlError:
 
 def conversion_failed(value: str, type_name: str, what: str = "value") -> SqlError:
     return SqlError(
-        245, 16, 1, f"Conversion failed when converting the {what} '{value}' to data type "
-        f"{type_name}.",
+        245,
+        16,
+        1,
+        f"Conversion failed when converting the {what} '{value}' to data type {type_name}.",
     )
 
 
@@ -121,21 +122,19 @@ def conversion_error(from_type: str, to_type: str) -> SqlError:
 
 
 def date_conversion_failed() -> SqlError:
-    return SqlError(
-        241, 16, 1, "Conversion failed when converting date and/or time from character string."
-    )
+    return SqlError(241, 16, 1, "Conversion failed when converting date and/or time from character string.")
 
 
 def arithmetic_overflow(type_name: str) -> SqlError:
-    return SqlError(
-        8115, 16, 2, f"Arithmetic overflow error converting expression to data type {type_name}."
-    )
+    return SqlError(8115, 16, 2, f"Arithmetic overflow error converting expression to data type {type_name}.")
 
 
 def string_truncated(table: str = "", column: str = "", value: str = "") -> SqlError:
     if table:
         return SqlError(
-            2628, 16, 1,
+            2628,
+            16,
+            1,
             f"String or binary data would be truncated in table '{table}', column '{column}'. "
             f"Truncated value: '{value}'.",
         )
@@ -144,7 +143,9 @@ def string_truncated(table: str = "", column: str = "", value: str = "") -> SqlE
 
 def null_not_allowed(column: str, table: str, action: str = "INSERT") -> SqlError:
     return SqlError(
-        515, 16, 2,
+        515,
+        16,
+        2,
         f"Cannot insert the value NULL into column '{column}', table '{table}'; column does "
         f"not allow nulls. {action} fails.",
     )
@@ -154,7 +155,9 @@ def duplicate_key(constraint: str, kind: str, table: str, value: str) -> SqlErro
     number = 2627
     what = "PRIMARY KEY" if kind == "PK" else "UNIQUE KEY"
     return SqlError(
-        number, 14, 1,
+        number,
+        14,
+        1,
         f"Violation of {what} constraint '{constraint}'. Cannot insert duplicate key in object "
         f"'{table}'. The duplicate key value is ({value}).",
     )
@@ -162,7 +165,9 @@ def duplicate_key(constraint: str, kind: str, table: str, value: str) -> SqlErro
 
 def duplicate_index_key(table: str, index: str, value: str) -> SqlError:
     return SqlError(
-        2601, 14, 1,
+        2601,
+        14,
+        1,
         f"Cannot insert duplicate key row in object '{table}' with unique index '{index}'. "
         f"The duplicate key value is ({value}).",
     )
@@ -170,9 +175,10 @@ def duplicate_index_key(table: str, index: str, value: str) -> SqlError:
 
 def identity_insert_off(table: str) -> SqlError:
     return SqlError(
-        544, 16, 1,
-        f"Cannot insert explicit value for identity column in table '{table}' when "
-        "IDENTITY_INSERT is set to OFF.",
+        544,
+        16,
+        1,
+        f"Cannot insert explicit value for identity column in table '{table}' when IDENTITY_INSERT is set to OFF.",
     )
 
 
@@ -182,7 +188,9 @@ def lock_timeout() -> SqlError:
 
 def deadlock(spid: int) -> SqlError:
     return SqlError(
-        1205, 13, 51,
+        1205,
+        13,
+        51,
         f"Transaction (Process ID {spid}) was deadlocked on lock resources with another process "
         "and has been chosen as the deadlock victim. Rerun the transaction.",
         dooms_transaction=True,
@@ -190,36 +198,65 @@ def deadlock(spid: int) -> SqlError:
 
 
 def no_transaction_commit() -> SqlError:
-    return SqlError(
-        3902, 16, 1, "The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION."
-    )
+    return SqlError(3902, 16, 1, "The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.")
 
 
 def no_transaction_rollback() -> SqlError:
-    return SqlError(
-        3903, 16, 1, "The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION."
-    )
+    return SqlError(3903, 16, 1, "The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.")
 
 
 def not_supported(feature: str) -> SqlError:
     """What tdsnet does not implement: a clear error that names the feature."""
     return SqlError(
-        40517, 16, 1,
-        f"Keyword or statement option '{feature}' is not supported in this version of SQL "
-        "Server (tdsnet).",
+        40517,
+        16,
+        1,
+        f"Keyword or statement option '{feature}' is not supported in this version of SQL Server (tdsnet).",
     )
 
 
 def permission_denied(permission: str, kind: str, name: str, database: str = "") -> SqlError:
     where = f", database '{database}'" if database else ""
     return SqlError(
-        229, 14, 5,
+        229,
+        14,
+        5,
         f"The {permission} permission was denied on the {kind} '{name}'{where}.",
     )
 
 
 def user_error(message: str, severity: int = 16, state: int = 1, number: int = 50000) -> SqlError:
     return SqlError(number, severity, state, message)
+
+
+def rethrow_outside_catch() -> SqlError:
+    return SqlError(
+        10704,
+        15,
+        1,
+        "To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement "
+        "inside a CATCH block, or add error parameters to the THROW statement.",
+    )
+
+
+def throw_number_out_of_range() -> SqlError:
+    return SqlError(
+        35100,
+        16,
+        10,
+        "Error number in THROW statement is outside the valid range. Specify an error number in the valid range "
+        "of 50000 to 2147483647.",
+    )
+
+
+def uncommittable_transaction() -> SqlError:
+    return SqlError(
+        3930,
+        16,
+        1,
+        "The current transaction cannot be committed and cannot support operations that write to the log file. "
+        "Roll back the transaction.",
+    )
 
 
 def query_cancelled() -> SqlError:

@@ -25,8 +25,10 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .. import sqltypes
-from ..sqltypes import DECIMAL_CONTEXT as CTX, SqlType, parse_type
-from . import errors, typerules as ty, values
+from ..sqltypes import DECIMAL_CONTEXT as CTX
+from ..sqltypes import SqlType, parse_type
+from . import errors, values
+from . import typerules as ty
 
 CURRENT = threading.local()
 
@@ -265,9 +267,19 @@ def tsql_quotename(v: Any, quote: Any = "[") -> Any:
     text, mark = _text(v), _text(quote or "[")
     if len(text) > 128:
         return None
-    pairs = {"[": ("[", "]"), "]": ("[", "]"), '"': ('"', '"'), "'": ("'", "'"), "(": ("(", ")"),
-             ")": ("(", ")"), "<": ("<", ">"), ">": ("<", ">"), "{": ("{", "}"), "}": ("{", "}"),
-             "`": ("`", "`")}
+    pairs = {
+        "[": ("[", "]"),
+        "]": ("[", "]"),
+        '"': ('"', '"'),
+        "'": ("'", "'"),
+        "(": ("(", ")"),
+        ")": ("(", ")"),
+        "<": ("<", ">"),
+        ">": ("<", ">"),
+        "{": ("{", "}"),
+        "}": ("{", "}"),
+        "`": ("`", "`"),
+    }
     if mark not in pairs:
         return None
     left, right = pairs[mark]
@@ -355,7 +367,9 @@ def tsql_mod(a: Any, b: Any) -> Any:
     a, b = _num(a), _num(b)
     if b == 0:
         fail(errors.divide_by_zero())
-    result = math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else (abs(a) % abs(b)) * (1 if a >= 0 else -1)
+    result = (
+        math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else (abs(a) % abs(b)) * (1 if a >= 0 else -1)
+    )
     return _out_number(result)
 
 
@@ -365,7 +379,7 @@ def tsql_decimal_op(op: str, a: Any, b: Any) -> Any:
         return None
     x, y = _num(a), _num(b)
     if isinstance(x, float) or isinstance(y, float):
-        return {"+": x + y, "-": x - y, "*": x * y}.get(op, None) if op != "/" else tsql_div(x, y)
+        return {"+": x + y, "-": x - y, "*": x * y}.get(op) if op != "/" else tsql_div(x, y)
     x, y = Decimal(x), Decimal(y)
     if op == "+":
         return format(CTX.add(x, y), "f")
@@ -386,8 +400,10 @@ def tsql_round(v: Any, digits: Any, mode: Any = 0) -> Any:
     if isinstance(number, float):
         quantum = Decimal(1).scaleb(-places)
         rounding = ROUND_HALF_UP if not mode else "ROUND_DOWN"
-        return float(Decimal(repr(number)).quantize(quantum, rounding=rounding)) if places >= 0 else float(
-            round(number, places)
+        return (
+            float(Decimal(repr(number)).quantize(quantum, rounding=rounding))
+            if places >= 0
+            else float(round(number, places))
         )
     dec = Decimal(number)
     quantum = Decimal(1).scaleb(-places)
@@ -434,7 +450,7 @@ def tsql_power(v: Any, p: Any) -> Any:
     if v is None or p is None:
         return None
     number = _num(v)
-    result = Decimal(number) ** int(p) if isinstance(number, Decimal) and int(p) == p else number ** p
+    result = Decimal(number) ** int(p) if isinstance(number, Decimal) and int(p) == p else number**p
     return _out_number(result)
 
 
@@ -460,18 +476,61 @@ def tsql_newid() -> str:
 # --- dates -------------------------------------------------------------------------------------
 
 _DATEPARTS = {
-    "year": "year", "yy": "year", "yyyy": "year", "quarter": "quarter", "qq": "quarter",
-    "q": "quarter", "month": "month", "mm": "month", "m": "month", "dayofyear": "dayofyear",
-    "dy": "dayofyear", "y": "dayofyear", "day": "day", "dd": "day", "d": "day", "week": "week",
-    "wk": "week", "ww": "week", "weekday": "weekday", "dw": "weekday", "w": "weekday",
-    "hour": "hour", "hh": "hour", "minute": "minute", "mi": "minute", "n": "minute",
-    "second": "second", "ss": "second", "s": "second", "millisecond": "millisecond",
-    "ms": "millisecond", "microsecond": "microsecond", "mcs": "microsecond",
-    "nanosecond": "nanosecond", "ns": "nanosecond", "tzoffset": "tzoffset", "tz": "tzoffset",
-    "iso_week": "iso_week", "isowk": "iso_week", "isoww": "iso_week",
+    "year": "year",
+    "yy": "year",
+    "yyyy": "year",
+    "quarter": "quarter",
+    "qq": "quarter",
+    "q": "quarter",
+    "month": "month",
+    "mm": "month",
+    "m": "month",
+    "dayofyear": "dayofyear",
+    "dy": "dayofyear",
+    "y": "dayofyear",
+    "day": "day",
+    "dd": "day",
+    "d": "day",
+    "week": "week",
+    "wk": "week",
+    "ww": "week",
+    "weekday": "weekday",
+    "dw": "weekday",
+    "w": "weekday",
+    "hour": "hour",
+    "hh": "hour",
+    "minute": "minute",
+    "mi": "minute",
+    "n": "minute",
+    "second": "second",
+    "ss": "second",
+    "s": "second",
+    "millisecond": "millisecond",
+    "ms": "millisecond",
+    "microsecond": "microsecond",
+    "mcs": "microsecond",
+    "nanosecond": "nanosecond",
+    "ns": "nanosecond",
+    "tzoffset": "tzoffset",
+    "tz": "tzoffset",
+    "iso_week": "iso_week",
+    "isowk": "iso_week",
+    "isoww": "iso_week",
 }
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"]
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -519,8 +578,15 @@ def tsql_dateadd(part: Any, number: Any, value: Any, type_name: str = "datetime"
             fail(errors.SqlError(517, 16, 1, "Adding a value to a 'datetime' column caused an overflow."))
         result = base.replace(year=year, month=month + 1, day=day)
     else:
-        seconds = {"dayofyear": 86400, "day": 86400, "week": 604800, "weekday": 86400,
-                   "hour": 3600, "minute": 60, "second": 1}
+        seconds = {
+            "dayofyear": 86400,
+            "day": 86400,
+            "week": 604800,
+            "weekday": 86400,
+            "hour": 3600,
+            "minute": 60,
+            "second": 1,
+        }
         if unit in seconds:
             delta = dt.timedelta(seconds=amount * seconds[unit])
         elif unit == "millisecond":
@@ -599,9 +665,13 @@ def tsql_datepart(part: Any, value: Any, type_name: str = "datetime2") -> Any:
         return int(offset.total_seconds() // 60) if offset else 0
     when = base if not isinstance(base, dt.time) else dt.datetime.combine(dt.date(1900, 1, 1), base)
     simple = {
-        "year": lambda d: d.year, "month": lambda d: d.month, "day": lambda d: d.day,
-        "quarter": lambda d: (d.month - 1) // 3 + 1, "dayofyear": lambda d: d.timetuple().tm_yday,
-        "hour": lambda d: getattr(d, "hour", 0), "minute": lambda d: getattr(d, "minute", 0),
+        "year": lambda d: d.year,
+        "month": lambda d: d.month,
+        "day": lambda d: d.day,
+        "quarter": lambda d: (d.month - 1) // 3 + 1,
+        "dayofyear": lambda d: d.timetuple().tm_yday,
+        "hour": lambda d: getattr(d, "hour", 0),
+        "minute": lambda d: getattr(d, "minute", 0),
         "second": lambda d: getattr(d, "second", 0),
         "millisecond": lambda d: getattr(d, "microsecond", 0) // 1000,
         "microsecond": lambda d: getattr(d, "microsecond", 0),
@@ -637,7 +707,14 @@ def tsql_datefromparts(y: Any, m: Any, d: Any) -> Any:
     try:
         return dt.date(int(y), int(m), int(d)).isoformat()
     except ValueError:
-        fail(errors.SqlError(289, 16, 1, "Cannot construct data type date, some of the arguments have values which are not valid."))
+        fail(
+            errors.SqlError(
+                289,
+                16,
+                1,
+                "Cannot construct data type date, some of the arguments have values which are not valid.",
+            )
+        )
     return None
 
 
@@ -710,9 +787,22 @@ def _python_value(value: Any, source: SqlType | None) -> Any:
 
 
 _STYLE_DATE = {
-    1: "%m/%d/%y", 101: "%m/%d/%Y", 2: "%y.%m.%d", 102: "%Y.%m.%d", 3: "%d/%m/%y", 103: "%d/%m/%Y",
-    4: "%d.%m.%y", 104: "%d.%m.%Y", 5: "%d-%m-%y", 105: "%d-%m-%Y", 10: "%m-%d-%y",
-    110: "%m-%d-%Y", 11: "%y/%m/%d", 111: "%Y/%m/%d", 12: "%y%m%d", 112: "%Y%m%d",
+    1: "%m/%d/%y",
+    101: "%m/%d/%Y",
+    2: "%y.%m.%d",
+    102: "%Y.%m.%d",
+    3: "%d/%m/%y",
+    103: "%d/%m/%Y",
+    4: "%d.%m.%y",
+    104: "%d.%m.%Y",
+    5: "%d-%m-%y",
+    105: "%d-%m-%Y",
+    10: "%m-%d-%y",
+    110: "%m-%d-%Y",
+    11: "%y/%m/%d",
+    111: "%Y/%m/%d",
+    12: "%y%m%d",
+    112: "%Y%m%d",
 }
 
 
@@ -721,7 +811,7 @@ def format_style(value: Any, source: SqlType | None, style: int) -> str | None:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         if style in _STYLE_DATE and not isinstance(value, dt.time):
             return value.strftime(_STYLE_DATE[style])
-        if style in (8, 108, 24) and not isinstance(value, dt.date | dt.datetime) or style in (8, 108):
+        if (style in (8, 108, 24) and not isinstance(value, dt.date | dt.datetime)) or style in (8, 108):
             return value.strftime("%H:%M:%S")
         if style in (20, 120):
             return value.strftime("%Y-%m-%d %H:%M:%S")
@@ -733,18 +823,20 @@ def format_style(value: Any, source: SqlType | None, style: int) -> str | None:
             if isinstance(value, dt.datetime):
                 text = value.strftime("%Y-%m-%dT%H:%M:%S")
                 if value.microsecond:
-                    text += f".{value.microsecond:06d}"[:4] if source and source.name == "datetime" else f".{value.microsecond:06d}".rstrip("0")
+                    text += (
+                        f".{value.microsecond:06d}"[:4]
+                        if source and source.name == "datetime"
+                        else f".{value.microsecond:06d}".rstrip("0")
+                    )
                 if value.tzinfo is not None:
                     offset = value.utcoffset() or dt.timedelta()
                     text += "Z" if style == 127 and not offset else values.format_offset(offset)
                 return text
             return value.isoformat()
-        if style in (0, 100):
-            if isinstance(value, dt.datetime):
-                return values.to_text(value, sqltypes.DATETIME)
-        if style in (9, 109):
-            if isinstance(value, dt.datetime):
-                return value.strftime("%b %d %Y %I:%M:%S:") + f"{value.microsecond // 1000:03d}" + value.strftime("%p")
+        if style in (0, 100) and isinstance(value, dt.datetime):
+            return values.to_text(value, sqltypes.DATETIME)
+        if style in (9, 109) and isinstance(value, dt.datetime):
+            return value.strftime("%b %d %Y %I:%M:%S:") + f"{value.microsecond // 1000:03d}" + value.strftime("%p")
         return None
     if isinstance(value, bytes) and style in (1, 2):
         return ("0x" if style == 1 else "") + value.hex().upper()
@@ -785,7 +877,11 @@ def tsql_store(value: Any, type_name: str, table: str, column: str, from_type: s
             fail(errors.string_truncated(table, column, text[: target.length]))
         python_value = text
     elif target.family == "binary" and target.length not in (None, sqltypes.MAX):
-        data = python_value if isinstance(python_value, bytes) else values.cast(python_value, sqltypes.VARBINARY_MAX, source)
+        data = (
+            python_value
+            if isinstance(python_value, bytes)
+            else values.cast(python_value, sqltypes.VARBINARY_MAX, source)
+        )
         if len(data) > target.length:
             fail(errors.string_truncated(table, column, data[: target.length].hex()))
         python_value = data
@@ -922,10 +1018,25 @@ def _replicate_type(args: list[SqlType | None]) -> SqlType:
 BUILTINS: list[Builtin] = []
 
 
-def builtin(name: str, impl: Callable[..., Any] | None, arity: tuple[int, int], returns: TypeRule,
-            deterministic: bool = True, type_hints: bool = False, sqlite_name: str = "") -> None:
+def builtin(
+    name: str,
+    impl: Callable[..., Any] | None,
+    arity: tuple[int, int],
+    returns: TypeRule,
+    deterministic: bool = True,
+    type_hints: bool = False,
+    sqlite_name: str = "",
+) -> None:
     BUILTINS.append(
-        Builtin(name, sqlite_name or f"tsql_{name.lower()}", impl, arity, returns, deterministic, type_hints)
+        Builtin(
+            name,
+            sqlite_name or f"tsql_{name.lower()}",
+            impl,
+            arity,
+            returns,
+            deterministic,
+            type_hints,
+        )
     )
 
 
@@ -962,12 +1073,48 @@ builtin("POWER", tsql_power, (2, 2), _numeric_of_first)
 builtin("SQRT", tsql_sqrt, (1, 1), _fixed(sqltypes.FLOAT))
 builtin("RAND", tsql_rand, (0, 1), _fixed(sqltypes.FLOAT), deterministic=False)
 builtin("NEWID", tsql_newid, (0, 0), _fixed(sqltypes.UNIQUEIDENTIFIER), deterministic=False)
-builtin("GETDATE", lambda: tsql_getdate("datetime"), (0, 0), _fixed(sqltypes.DATETIME), deterministic=False)
-builtin("CURRENT_TIMESTAMP", lambda: tsql_getdate("datetime"), (0, 0), _fixed(sqltypes.DATETIME), deterministic=False)
-builtin("SYSDATETIME", lambda: tsql_getdate("datetime2(7)"), (0, 0), _fixed(sqltypes.DATETIME2), deterministic=False)
-builtin("GETUTCDATE", lambda: tsql_getutcdate("datetime"), (0, 0), _fixed(sqltypes.DATETIME), deterministic=False)
-builtin("SYSUTCDATETIME", lambda: tsql_getutcdate("datetime2(7)"), (0, 0), _fixed(sqltypes.DATETIME2), deterministic=False)
-builtin("SYSDATETIMEOFFSET", tsql_sysdatetimeoffset, (0, 0), _fixed(sqltypes.DATETIMEOFFSET), deterministic=False)
+builtin(
+    "GETDATE",
+    lambda: tsql_getdate("datetime"),
+    (0, 0),
+    _fixed(sqltypes.DATETIME),
+    deterministic=False,
+)
+builtin(
+    "CURRENT_TIMESTAMP",
+    lambda: tsql_getdate("datetime"),
+    (0, 0),
+    _fixed(sqltypes.DATETIME),
+    deterministic=False,
+)
+builtin(
+    "SYSDATETIME",
+    lambda: tsql_getdate("datetime2(7)"),
+    (0, 0),
+    _fixed(sqltypes.DATETIME2),
+    deterministic=False,
+)
+builtin(
+    "GETUTCDATE",
+    lambda: tsql_getutcdate("datetime"),
+    (0, 0),
+    _fixed(sqltypes.DATETIME),
+    deterministic=False,
+)
+builtin(
+    "SYSUTCDATETIME",
+    lambda: tsql_getutcdate("datetime2(7)"),
+    (0, 0),
+    _fixed(sqltypes.DATETIME2),
+    deterministic=False,
+)
+builtin(
+    "SYSDATETIMEOFFSET",
+    tsql_sysdatetimeoffset,
+    (0, 0),
+    _fixed(sqltypes.DATETIMEOFFSET),
+    deterministic=False,
+)
 builtin("DATEADD", tsql_dateadd, (3, 3), _date_of_third, type_hints=True)
 builtin("DATEDIFF", tsql_datediff, (3, 3), _fixed(sqltypes.INT), type_hints=True)
 builtin("DATEDIFF_BIG", tsql_datediff, (3, 3), _fixed(sqltypes.BIGINT), type_hints=True)
@@ -977,9 +1124,27 @@ builtin("DATEFROMPARTS", tsql_datefromparts, (3, 3), _fixed(sqltypes.DATE))
 builtin("EOMONTH", tsql_eomonth, (1, 2), _fixed(sqltypes.DATE), type_hints=True)
 builtin("ISDATE", tsql_isdate, (1, 1), _fixed(sqltypes.INT))
 builtin("ISNUMERIC", tsql_isnumeric, (1, 1), _fixed(sqltypes.INT))
-builtin("YEAR", lambda v, t="datetime2": tsql_datepart("year", v, t), (1, 1), _fixed(sqltypes.INT), type_hints=True)
-builtin("MONTH", lambda v, t="datetime2": tsql_datepart("month", v, t), (1, 1), _fixed(sqltypes.INT), type_hints=True)
-builtin("DAY", lambda v, t="datetime2": tsql_datepart("day", v, t), (1, 1), _fixed(sqltypes.INT), type_hints=True)
+builtin(
+    "YEAR",
+    lambda v, t="datetime2": tsql_datepart("year", v, t),
+    (1, 1),
+    _fixed(sqltypes.INT),
+    type_hints=True,
+)
+builtin(
+    "MONTH",
+    lambda v, t="datetime2": tsql_datepart("month", v, t),
+    (1, 1),
+    _fixed(sqltypes.INT),
+    type_hints=True,
+)
+builtin(
+    "DAY",
+    lambda v, t="datetime2": tsql_datepart("day", v, t),
+    (1, 1),
+    _fixed(sqltypes.INT),
+    type_hints=True,
+)
 
 SQLITE_FUNCTIONS: list[tuple[str, int, Callable[..., Any], bool]] = []
 
@@ -989,19 +1154,21 @@ def _register_sqlite() -> None:
         if fn.impl is None:
             continue
         SQLITE_FUNCTIONS.append((fn.sqlite_name, -1, guarded(fn.impl), fn.deterministic))
-    SQLITE_FUNCTIONS.extend([
-        ("like", 2, guarded(tsql_like), True),
-        ("like", 3, guarded(tsql_like), True),
-        ("tsql_div", 2, guarded(tsql_div), True),
-        ("tsql_mod", 2, guarded(tsql_mod), True),
-        ("tsql_decimal_op", 3, guarded(tsql_decimal_op), True),
-        ("tsql_cast", -1, guarded(tsql_cast), True),
-        ("tsql_try_cast", -1, guarded(tsql_try_cast), True),
-        ("tsql_store", -1, guarded(tsql_store), True),
-        ("tsql_sysvar", 1, guarded(tsql_sysvar), False),
-        ("tsql_identity", 0, guarded(lambda: session().next_identity()), False),
-        ("tsql_session", -1, guarded(tsql_session), False),
-    ])
+    SQLITE_FUNCTIONS.extend(
+        [
+            ("like", 2, guarded(tsql_like), True),
+            ("like", 3, guarded(tsql_like), True),
+            ("tsql_div", 2, guarded(tsql_div), True),
+            ("tsql_mod", 2, guarded(tsql_mod), True),
+            ("tsql_decimal_op", 3, guarded(tsql_decimal_op), True),
+            ("tsql_cast", -1, guarded(tsql_cast), True),
+            ("tsql_try_cast", -1, guarded(tsql_try_cast), True),
+            ("tsql_store", -1, guarded(tsql_store), True),
+            ("tsql_sysvar", 1, guarded(tsql_sysvar), False),
+            ("tsql_identity", 0, guarded(lambda: session().next_identity()), False),
+            ("tsql_session", -1, guarded(tsql_session), False),
+        ]
+    )
 
 
 _register_sqlite()

@@ -95,28 +95,58 @@ class SessionOptions:
     def bits(self) -> int:
         """@@OPTIONS."""
         flags = [
-            (self.implicit_transactions, 2), (self.cursor_close_on_commit, 4),
-            (self.ansi_warnings, 8), (self.ansi_padding, 16), (self.ansi_nulls, 32),
-            (self.arithabort, 64), (self.quoted_identifier, 256), (self.nocount, 512),
-            (self.ansi_null_dflt_on, 1024), (self.concat_null_yields_null, 4096),
-            (self.numeric_roundabort, 8192), (self.xact_abort, 16384),
+            (self.implicit_transactions, 2),
+            (self.cursor_close_on_commit, 4),
+            (self.ansi_warnings, 8),
+            (self.ansi_padding, 16),
+            (self.ansi_nulls, 32),
+            (self.arithabort, 64),
+            (self.quoted_identifier, 256),
+            (self.nocount, 512),
+            (self.ansi_null_dflt_on, 1024),
+            (self.concat_null_yields_null, 4096),
+            (self.numeric_roundabort, 8192),
+            (self.xact_abort, 16384),
         ]
         return sum(bit for on, bit in flags if on)
 
 
 ISOLATION_NAMES = {
-    "READ UNCOMMITTED": 1, "READ COMMITTED": 2, "REPEATABLE READ": 3, "SERIALIZABLE": 4,
+    "READ UNCOMMITTED": 1,
+    "READ COMMITTED": 2,
+    "REPEATABLE READ": 3,
+    "SERIALIZABLE": 4,
     "SNAPSHOT": 5,
 }
 _ON_OFF_OPTIONS = {
-    "NOCOUNT", "XACT_ABORT", "ANSI_NULLS", "ANSI_PADDING", "ANSI_WARNINGS", "ARITHABORT",
-    "CONCAT_NULL_YIELDS_NULL", "QUOTED_IDENTIFIER", "IMPLICIT_TRANSACTIONS",
-    "CURSOR_CLOSE_ON_COMMIT", "ANSI_NULL_DFLT_ON", "NUMERIC_ROUNDABORT",
+    "NOCOUNT",
+    "XACT_ABORT",
+    "ANSI_NULLS",
+    "ANSI_PADDING",
+    "ANSI_WARNINGS",
+    "ARITHABORT",
+    "CONCAT_NULL_YIELDS_NULL",
+    "QUOTED_IDENTIFIER",
+    "IMPLICIT_TRANSACTIONS",
+    "CURSOR_CLOSE_ON_COMMIT",
+    "ANSI_NULL_DFLT_ON",
+    "NUMERIC_ROUNDABORT",
 }
 _IGNORED_OPTIONS = {
-    "ANSI_DEFAULTS", "ANSI_NULL_DFLT_OFF", "FMTONLY", "NOEXEC", "PARSEONLY", "SHOWPLAN_ALL",
-    "SHOWPLAN_TEXT", "SHOWPLAN_XML", "STATISTICS", "FORCEPLAN", "NO_BROWSETABLE",
-    "REMOTE_PROC_TRANSACTIONS", "QUERY_GOVERNOR_COST_LIMIT", "CONTEXT_INFO",
+    "ANSI_DEFAULTS",
+    "ANSI_NULL_DFLT_OFF",
+    "FMTONLY",
+    "NOEXEC",
+    "PARSEONLY",
+    "SHOWPLAN_ALL",
+    "SHOWPLAN_TEXT",
+    "SHOWPLAN_XML",
+    "STATISTICS",
+    "FORCEPLAN",
+    "NO_BROWSETABLE",
+    "REMOTE_PROC_TRANSACTIONS",
+    "QUERY_GOVERNOR_COST_LIMIT",
+    "CONTEXT_INFO",
 }
 
 
@@ -523,7 +553,11 @@ class EngineSession:
         counter = [0]
         yield ResultSet(plan.columns, self._chunks(cursor, plan, counter))
         self.rowcount = counter[0]
-        yield StatementDone(plan.command, None if self.options.nocount else counter[0], in_procedure=frame.in_procedure)
+        yield StatementDone(
+            plan.command,
+            None if self.options.nocount else counter[0],
+            in_procedure=frame.in_procedure,
+        )
 
     def _chunks(self, cursor: sqlite3.Cursor, plan: Plan, counter: list[int]) -> Iterator[list[tuple]]:
         readers = plan.readers
@@ -536,7 +570,7 @@ class EngineSession:
                 if limit and counter[0] + len(rows) > limit:
                     rows = rows[: limit - counter[0]]
                 counter[0] += len(rows)
-                yield [tuple([read(v) for read, v in zip(readers, row)]) for row in rows]
+                yield [tuple([read(v) for read, v in zip(readers, row, strict=True)]) for row in rows]
                 if limit and counter[0] >= limit:
                     return
         finally:
@@ -619,7 +653,12 @@ class EngineSession:
             raise errors.object_exists(name)
         schema_id = cat.schema_id(schema)
         if schema_id is None:
-            raise SqlError(2760, 16, 1, f"The specified schema name \"{schema}\" either does not exist or you do not have permission to use it.")
+            raise SqlError(
+                2760,
+                16,
+                1,
+                f'The specified schema name "{schema}" either does not exist or you do not have permission to use it.',
+            )
         spec = ddl.build_table(tree, schema, name, self._context(frame))
         self._in_write(lambda: ddl.create_table(con, db, spec, schema_id))
         yield StatementDone("")
@@ -651,7 +690,7 @@ class EngineSession:
                 if tree.args.get("exists"):
                     continue
                 raise errors.cannot_drop("table", name if not table.args.get("db") else f"{schema}.{name}")
-            self._in_write(lambda f=found, d=db: ddl.drop_table(con, d, f.storage_name, f.object_id))
+            self._in_write(lambda f=found, d=db, c=con: ddl.drop_table(c, d, f.storage_name, f.object_id))
         yield StatementDone("")
 
     def _create_database(self, stmt: Statement) -> Iterator[Result]:
@@ -659,7 +698,12 @@ class EngineSession:
         if not name:
             raise errors.syntax_error("DATABASE", stmt.line)
         if self.trancount:
-            raise SqlError(226, 16, 6, "CREATE DATABASE statement not allowed within multi-statement transaction.")
+            raise SqlError(
+                226,
+                16,
+                6,
+                "CREATE DATABASE statement not allowed within multi-statement transaction.",
+            )
         self.engine.create_database(name)
         yield StatementDone("")
 
@@ -671,11 +715,26 @@ class EngineSession:
             if exists:
                 yield StatementDone("")
                 return
-            raise SqlError(3701, 11, 1, f"Cannot drop the database '{name}', because it does not exist or you do not have permission.")
+            raise SqlError(
+                3701,
+                11,
+                1,
+                f"Cannot drop the database '{name}', because it does not exist or you do not have permission.",
+            )
         if database.database_id <= 4:
-            raise SqlError(3708, 16, 1, f"Cannot drop the database '{database.name}' because it is a system database.")
+            raise SqlError(
+                3708,
+                16,
+                1,
+                f"Cannot drop the database '{database.name}' because it is a system database.",
+            )
         if self.database.lower() == database.name.lower():
-            raise SqlError(3702, 16, 4, f"Cannot drop database \"{database.name}\" because it is currently in use.")
+            raise SqlError(
+                3702,
+                16,
+                4,
+                f'Cannot drop database "{database.name}" because it is currently in use.',
+            )
         if self._con is not None and database.name.lower() in self._attached:
             self._con.execute(f"DETACH DATABASE {quote(database.name)}")
             self._attached.discard(database.name.lower())
@@ -772,7 +831,12 @@ class EngineSession:
         table = parse_one(f"SELECT * FROM {match.group(1)}").find(exp.Table)
         source = dml.resolve_source(table, self._context(self._frame or Frame()))
         if source.table is None or source.table.identity is None:
-            raise SqlError(8106, 16, 1, f"Table '{source.display}' does not have the identity property. Cannot perform SET operation.")
+            raise SqlError(
+                8106,
+                16,
+                1,
+                f"Table '{source.display}' does not have the identity property. Cannot perform SET operation.",
+            )
         key = f"{source.sqlite_db}.{source.storage}".lower()
         self.options.identity_insert = key if match.group(2).upper() == "ON" else None
         return
@@ -801,7 +865,14 @@ class EngineSession:
         message_text = format_message(str(message_arg), args[3:])
         options = (match.group(3) or "").upper()
         if severity <= 10:
-            yield Message(number if number != 50000 else 50000, severity, state, message_text, stmt.line, frame.procedure)
+            yield Message(
+                number if number != 50000 else 50000,
+                severity,
+                state,
+                message_text,
+                stmt.line,
+                frame.procedure,
+            )
             return
         error = SqlError(number, severity, state, message_text, stmt.line, frame.procedure)
         if "LOG" in options:
@@ -811,13 +882,21 @@ class EngineSession:
     def _throw(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         if len(stmt.tokens) == 1:
             if not frame.errors:
-                raise SqlError(10704, 15, 1, "To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement inside a CATCH block, or add error parameters to the THROW statement.")
+                raise errors.rethrow_outside_catch()
             raise frame.errors[-1]
-        args_tree = parse_one("SELECT " + _normalized_text(stmt)[len(stmt.tokens[0].text):])
+        args_tree = parse_one("SELECT " + _normalized_text(stmt)[len(stmt.tokens[0].text) :])
         number, message_text, state = [self._evaluate(a, frame) for a in args_tree.expressions]
         if int(number) < 50000:
-            raise SqlError(35100, 16, 10, "Error number in THROW statement is outside the valid range. Specify an error number in the valid range of 50000 to 2147483647.")
-        raise SqlError(int(number), 16, int(state), str(message_text), stmt.line, frame.procedure, aborts_batch=True)
+            raise errors.throw_number_out_of_range()
+        raise SqlError(
+            int(number),
+            16,
+            int(state),
+            str(message_text),
+            stmt.line,
+            frame.procedure,
+            aborts_batch=True,
+        )
 
     def _return(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         value = None
@@ -838,7 +917,12 @@ class EngineSession:
             seconds = parsed.hour * 3600 + parsed.minute * 60 + parsed.second + parsed.microsecond / 1e6
         else:
             now = dt.datetime.now()
-            target = now.replace(hour=parsed.hour, minute=parsed.minute, second=parsed.second, microsecond=parsed.microsecond)
+            target = now.replace(
+                hour=parsed.hour,
+                minute=parsed.minute,
+                second=parsed.second,
+                microsecond=parsed.microsecond,
+            )
             if target <= now:
                 target += dt.timedelta(days=1)
             seconds = (target - now).total_seconds()
@@ -888,14 +972,25 @@ class EngineSession:
         args = []
         for name, expression, output in call.arguments:
             value = self._evaluate(expression, frame) if expression is not None else None
-            args.append(_Arg(name, value, values.type_of_value(value) if value is not None else None, output, expression))
+            args.append(
+                _Arg(
+                    name,
+                    value,
+                    values.type_of_value(value) if value is not None else None,
+                    output,
+                    expression,
+                )
+            )
         results = list(self._rpc(call.procedure.lower().rsplit(".", 1)[-1], args, nested=True, frame=frame))
         status = 0
         for item in results:
             if isinstance(item, ReturnStatus):
                 status = item.value
             elif isinstance(item, OutputParameter):
-                arg = next((a for a in args if a.output and (a.name or "").lower() == item.name.lower().lstrip("@")), None)
+                arg = next(
+                    (a for a in args if a.output and (a.name or "").lower() == item.name.lower().lstrip("@")),
+                    None,
+                )
                 target = arg.target_variable() if arg else None
                 if target:
                     self._set_variable(frame, target, item.value)
@@ -943,12 +1038,19 @@ class EngineSession:
 
     def _sp_executesql(self, params: list[Any]) -> Iterator[Result]:
         if not params:
-            raise SqlError(201, 16, 4, "Procedure or function 'sp_executesql' expects parameter '@statement', which was not supplied.")
+            raise SqlError(
+                201,
+                16,
+                4,
+                "Procedure or function 'sp_executesql' expects parameter '@statement', which was not supplied.",
+            )
         statement = params[0].value
         definitions = params[1].value if len(params) > 1 else ""
         yield from self._run_with_parameters(str(statement or ""), str(definitions or ""), params[2:])
 
-    def _run_with_parameters(self, text: str, definitions: str, args: list[Any], before: Sequence[Result] = ()) -> Iterator[Result]:
+    def _run_with_parameters(
+        self, text: str, definitions: str, args: list[Any], before: Sequence[Result] = ()
+    ) -> Iterator[Result]:
         parsed = self.engine.parse(text, definitions)
         frame = Frame(declared=dict(parsed.declared), in_procedure=True)
         bindings = _bind(parsed.parameters, args)
@@ -974,7 +1076,12 @@ class EngineSession:
 
     def _sp_prepare(self, params: list[Any], execute: bool) -> Iterator[Result]:
         if len(params) < 3:
-            raise SqlError(201, 16, 4, "Procedure or function 'sp_prepare' expects parameter '@stmt', which was not supplied.")
+            raise SqlError(
+                201,
+                16,
+                4,
+                "Procedure or function 'sp_prepare' expects parameter '@stmt', which was not supplied.",
+            )
         definitions, statement = str(params[1].value or ""), str(params[2].value or "")
         parsed = self.engine.parse(statement, definitions)
         handle = next(self._prepared_ids)
@@ -994,7 +1101,14 @@ class EngineSession:
             raise SqlError(8179, 16, 4, f"Could not find prepared statement with handle {handle}.")
         yield from self._run_prepared(parsed, params[1:])
 
-    def _run_prepared(self, parsed: ParsedBatch, args: list[Any], statement: str = "", definitions: str = "", before: Sequence[Result] = ()) -> Iterator[Result]:
+    def _run_prepared(
+        self,
+        parsed: ParsedBatch,
+        args: list[Any],
+        statement: str = "",
+        definitions: str = "",
+        before: Sequence[Result] = (),
+    ) -> Iterator[Result]:
         frame = Frame(declared=dict(parsed.declared), in_procedure=True)
         bindings = _bind(parsed.parameters, args)
         for (name, st, _output), value in zip(parsed.parameters, bindings, strict=True):
@@ -1016,7 +1130,12 @@ class EngineSession:
 
     def _nested_batch(self, text: str, args: list[Any], frame: Frame) -> Iterator[Result]:
         parsed = self.engine.parse(text)
-        inner = Frame(declared=dict(parsed.declared), in_procedure=frame.in_procedure, try_depth=frame.try_depth, errors=frame.errors)
+        inner = Frame(
+            declared=dict(parsed.declared),
+            in_procedure=frame.in_procedure,
+            try_depth=frame.try_depth,
+            errors=frame.errors,
+        )
         try:
             yield from self._block(parsed.block, inner)
         except _Return:
@@ -1046,7 +1165,9 @@ class EngineSession:
         variable = frame.variables.get(name)
         if variable is None:
             raise errors.must_declare(f"@{name}")
-        variable.value = None if value is None else values.cast(value, variable.type, dateformat=self.options.dateformat)
+        variable.value = (
+            None if value is None else values.cast(value, variable.type, dateformat=self.options.dateformat)
+        )
 
     def _variable_value(self, frame: Frame, text: str) -> Any:
         name = text.lstrip("@").lower()
@@ -1148,7 +1269,9 @@ class EngineSession:
                     con.execute(f"DETACH DATABASE {quote(other)}")
                     self._attached.discard(other)
                     break
-        self.engine.store.attach(con, self.engine.database(database).name if self.engine.database(database) else database)
+        self.engine.store.attach(
+            con, self.engine.database(database).name if self.engine.database(database) else database
+        )
         self._attached.add(lowered)
 
     def _catalog(self, db: str) -> catalog.Catalog:
@@ -1212,8 +1335,15 @@ class EngineSession:
         if own:
             self._run_sql(con, "BEGIN IMMEDIATE")
         else:
-            self._run_sql(con, f"UPDATE {quote(db)}.__tdsnet_identity SET last_value = last_value WHERE object_id = ?", (table.object_id,))
-        row = con.execute(f"SELECT last_value FROM {quote(db)}.__tdsnet_identity WHERE object_id = ?", (table.object_id,)).fetchone()
+            self._run_sql(
+                con,
+                f"UPDATE {quote(db)}.__tdsnet_identity SET last_value = last_value WHERE object_id = ?",
+                (table.object_id,),
+            )
+        row = con.execute(
+            f"SELECT last_value FROM {quote(db)}.__tdsnet_identity WHERE object_id = ?",
+            (table.object_id,),
+        ).fetchone()
         identity = table.identity
         assert identity is not None
         last = row[0] if row else None
@@ -1242,7 +1372,7 @@ class EngineSession:
         return value
 
     def _materialize(self, name: str) -> None:
-        view = self.engine.registry.views[name.split("|")[0]]
+        view = self.engine.registry.views[name.split("|", maxsplit=1)[0]]
         database = name.split("|")[1] if "|" in name else self.database
         con = self._connection()
         table = f"temp.{quote(name)}"
@@ -1282,7 +1412,7 @@ class EngineSession:
         if self.trancount == 0:
             raise errors.no_transaction_commit()
         if self.doomed:
-            raise SqlError(3930, 16, 1, "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.")
+            raise errors.uncommittable_transaction()
         self.trancount -= 1
         if self.trancount == 0:
             self._savepoints.clear()
@@ -1325,15 +1455,30 @@ class EngineSession:
     def system_variable(self, name: str) -> Any:
         server = self.engine.server
         simple = {
-            "SPID": self.info.spid, "ROWCOUNT": self.rowcount, "ERROR": self.last_error,
-            "TRANCOUNT": self.trancount, "LANGUAGE": self.options.language, "LANGID": 0,
-            "OPTIONS": self.options.bits, "MAX_PRECISION": 38, "DATEFIRST": self.options.datefirst,
-            "LOCK_TIMEOUT": self.options.lock_timeout, "TEXTSIZE": self.options.textsize,
-            "SERVERNAME": server.server_name, "SERVICENAME": server.service_name,
-            "VERSION": version_string(server), "NESTLEVEL": self.nest_level, "PROCID": 0,
-            "IDENTITY": self.identity, "FETCH_STATUS": -1, "MAX_CONNECTIONS": 32767,
+            "SPID": self.info.spid,
+            "ROWCOUNT": self.rowcount,
+            "ERROR": self.last_error,
+            "TRANCOUNT": self.trancount,
+            "LANGUAGE": self.options.language,
+            "LANGID": 0,
+            "OPTIONS": self.options.bits,
+            "MAX_PRECISION": 38,
+            "DATEFIRST": self.options.datefirst,
+            "LOCK_TIMEOUT": self.options.lock_timeout,
+            "TEXTSIZE": self.options.textsize,
+            "SERVERNAME": server.server_name,
+            "SERVICENAME": server.service_name,
+            "VERSION": version_string(server),
+            "NESTLEVEL": self.nest_level,
+            "PROCID": 0,
+            "IDENTITY": self.identity,
+            "FETCH_STATUS": -1,
+            "MAX_CONNECTIONS": 32767,
             "MICROSOFTVERSION": (system.PRODUCT_MAJOR << 24) | system.PRODUCT_BUILD,
-            "CONNECTIONS": 0, "DBTS": b"\x00" * 8, "REMSERVER": None, "CURSOR_ROWS": 0,
+            "CONNECTIONS": 0,
+            "DBTS": b"\x00" * 8,
+            "REMSERVER": None,
+            "CURSOR_ROWS": 0,
         }
         if name in simple:
             return values.dynamic_storage(simple[name])
@@ -1382,7 +1527,12 @@ def store_error(text: str, session: EngineSession) -> SqlError:
     if match:
         first = match.group(1).split(",")[0].strip()
         table = first.rsplit(".", 1)[0] if "." in first else first
-        return SqlError(2627, 14, 1, f"Violation of PRIMARY KEY or UNIQUE KEY constraint. Cannot insert duplicate key in object '{table}'.")
+        return SqlError(
+            2627,
+            14,
+            1,
+            f"Violation of PRIMARY KEY or UNIQUE KEY constraint. Cannot insert duplicate key in object '{table}'.",
+        )
     if "FOREIGN KEY constraint failed" in text:
         return SqlError(547, 16, 0, "The statement conflicted with a FOREIGN KEY constraint.")
     if "CHECK constraint failed" in text:
@@ -1448,12 +1598,16 @@ def _parse_exec(stmt: Statement) -> _ExecCall:
     match = re.match(r"(?is)\s*EXEC(?:UTE)?\s+(?:@(\w+)\s*=\s*)?([\w.\[\]#$@]+)\s*(.*?)\s*;?\s*$", text)
     if not match:
         raise errors.syntax_error(stmt.word(1), stmt.line)
-    status, procedure, rest = match.group(1), match.group(2).replace("[", "").replace("]", ""), match.group(3)
+    status, procedure, rest = (
+        match.group(1),
+        match.group(2).replace("[", "").replace("]", ""),
+        match.group(3),
+    )
     arguments: list[tuple[str | None, exp.Expression | None, bool]] = []
     if rest:
-        for part in _split_arguments(rest):
-            output = bool(re.search(r"(?i)\s+OUT(PUT)?\s*$", part))
-            part = re.sub(r"(?i)\s+OUT(PUT)?\s*$", "", part)
+        for written in _split_arguments(rest):
+            output = bool(re.search(r"(?i)\s+OUT(PUT)?\s*$", written))
+            part = re.sub(r"(?i)\s+OUT(PUT)?\s*$", "", written)
             named = re.match(r"(?s)\s*@(\w+)\s*=\s*(.*)$", part)
             name = named.group(1) if named else None
             value_text = named.group(2) if named else part
@@ -1505,7 +1659,12 @@ def _bind(parameters: list[tuple[str, SqlType, bool]], args: list[Any]) -> list[
     for index, (name, _st, _output) in enumerate(parameters):
         arg = by_name.get(name) or (positional[index] if index < len(positional) else None)
         if arg is None:
-            raise SqlError(8178, 16, 1, f"The parameterized query '({name}...' expects the parameter '@{name}', which was not supplied.")
+            raise SqlError(
+                8178,
+                16,
+                1,
+                f"The parameterized query '({name}...' expects the parameter '@{name}', which was not supplied.",
+            )
         bound.append(arg.value)
     known = {name for name, _, _ in parameters}
     for name in by_name:
@@ -1574,10 +1733,16 @@ class _Context:
 
 def _source(db: str, table: catalog.TableDef, version: int) -> Source:
     columns = tuple(
-        SourceColumn(c.name, c.type, c.nullable, c.identity, c.computed_sql is not None)
-        for c in table.columns
+        SourceColumn(c.name, c.type, c.nullable, c.identity, c.computed_sql is not None) for c in table.columns
     )
-    return Source(db, table.storage_name, f"{table.schema}.{table.name}", columns, table, dependency=(db, version))
+    return Source(
+        db,
+        table.storage_name,
+        f"{table.schema}.{table.name}",
+        columns,
+        table,
+        dependency=(db, version),
+    )
 
 
 def builtin_session_function(session: EngineSession, name: str, args: list[Any]) -> Any:
@@ -1642,12 +1807,37 @@ def builtin_session_function(session: EngineSession, name: str, args: list[Any])
 
 
 _TYPE_IDS = {
-    34: "image", 35: "text", 36: "uniqueidentifier", 40: "date", 41: "time", 42: "datetime2",
-    43: "datetimeoffset", 48: "tinyint", 52: "smallint", 56: "int", 58: "smalldatetime",
-    59: "real", 60: "money", 61: "datetime", 62: "float", 98: "sql_variant", 99: "ntext",
-    104: "bit", 106: "decimal", 108: "numeric", 122: "smallmoney", 127: "bigint",
-    165: "varbinary", 167: "varchar", 173: "binary", 175: "char", 189: "timestamp",
-    231: "nvarchar", 239: "nchar", 241: "xml", 256: "sysname",
+    34: "image",
+    35: "text",
+    36: "uniqueidentifier",
+    40: "date",
+    41: "time",
+    42: "datetime2",
+    43: "datetimeoffset",
+    48: "tinyint",
+    52: "smallint",
+    56: "int",
+    58: "smalldatetime",
+    59: "real",
+    60: "money",
+    61: "datetime",
+    62: "float",
+    98: "sql_variant",
+    99: "ntext",
+    104: "bit",
+    106: "decimal",
+    108: "numeric",
+    122: "smallmoney",
+    127: "bigint",
+    165: "varbinary",
+    167: "varchar",
+    173: "binary",
+    175: "char",
+    189: "timestamp",
+    231: "nvarchar",
+    239: "nchar",
+    241: "xml",
+    256: "sysname",
 }
 
 

@@ -123,9 +123,7 @@ AggregateSpec = tuple[str, int, type]
 class Store:
     """Where the database files live, and how connections to them are opened."""
 
-    def __init__(
-        self, data_dir: Path, functions: list[FunctionSpec], aggregates: list[AggregateSpec]
-    ) -> None:
+    def __init__(self, data_dir: Path, functions: list[FunctionSpec], aggregates: list[AggregateSpec]) -> None:
         self.data_dir = data_dir
         self._functions = functions
         self._aggregates = aggregates
@@ -134,9 +132,7 @@ class Store:
         return self.data_dir / f"{database.lower()}.db"
 
     def connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(
-            ":memory:", check_same_thread=False, isolation_level=None, cached_statements=256
-        )
+        con = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None, cached_statements=256)
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         con.execute("PRAGMA foreign_keys = ON")
         con.execute("PRAGMA recursive_triggers = ON")

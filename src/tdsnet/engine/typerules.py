@@ -14,10 +14,36 @@ from ..sqltypes import MAX, SqlType
 
 # Highest first (https://learn.microsoft.com/sql/t-sql/data-types/data-type-precedence-transact-sql)
 PRECEDENCE = [
-    "sql_variant", "xml", "datetimeoffset", "datetime2", "datetime", "smalldatetime", "date",
-    "time", "float", "real", "decimal", "numeric", "money", "smallmoney", "bigint", "int",
-    "smallint", "tinyint", "bit", "ntext", "text", "image", "timestamp", "uniqueidentifier",
-    "nvarchar", "nchar", "varchar", "char", "varbinary", "binary",
+    "sql_variant",
+    "xml",
+    "datetimeoffset",
+    "datetime2",
+    "datetime",
+    "smalldatetime",
+    "date",
+    "time",
+    "float",
+    "real",
+    "decimal",
+    "numeric",
+    "money",
+    "smallmoney",
+    "bigint",
+    "int",
+    "smallint",
+    "tinyint",
+    "bit",
+    "ntext",
+    "text",
+    "image",
+    "timestamp",
+    "uniqueidentifier",
+    "nvarchar",
+    "nchar",
+    "varchar",
+    "char",
+    "varbinary",
+    "binary",
 ]
 _RANK = {name: len(PRECEDENCE) - i for i, name in enumerate(PRECEDENCE)}
 
@@ -84,9 +110,7 @@ def arithmetic(op: str, a: SqlType | None, b: SqlType | None) -> SqlType | None:
         return decimal_result(op, a, b)
     if family == "money":
         return win
-    if family == "int":
-        if win.name == "bit":
-            return sqltypes.INT if op != "%" else sqltypes.INT
+    if family == "int":  # tinyint, smallint and bit arithmetic is done in int
         return win if rank(win) >= rank(sqltypes.INT) else sqltypes.INT
     if win.is_string:
         # a string against a number converts to the number's type

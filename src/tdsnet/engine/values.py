@@ -22,7 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .. import sqltypes
-from ..sqltypes import DECIMAL_CONTEXT as CTX, MAX, DateTime7, SqlType, Time7, tick_of
+from ..sqltypes import DECIMAL_CONTEXT as CTX
+from ..sqltypes import MAX, DateTime7, SqlType, Time7, tick_of
 from . import errors
 
 _INT_RANGES = {
@@ -58,13 +59,9 @@ def type_of_value(value: Any) -> SqlType:
     if isinstance(value, Decimal):
         return decimal_type_of(value)
     if isinstance(value, str):
-        return sqltypes.nvarchar(max(1, min(len(value), 4000))) if len(value) <= 4000 else (
-            sqltypes.NVARCHAR_MAX
-        )
+        return sqltypes.nvarchar(max(1, min(len(value), 4000))) if len(value) <= 4000 else (sqltypes.NVARCHAR_MAX)
     if isinstance(value, bytes | bytearray):
-        return SqlType("varbinary", length=max(1, len(value))) if len(value) <= 8000 else (
-            sqltypes.VARBINARY_MAX
-        )
+        return SqlType("varbinary", length=max(1, len(value))) if len(value) <= 8000 else (sqltypes.VARBINARY_MAX)
     if isinstance(value, dt.datetime):
         return sqltypes.DATETIMEOFFSET if value.tzinfo else sqltypes.DATETIME2
     if isinstance(value, dt.date):
@@ -91,9 +88,7 @@ def decimal_type_of(value: Decimal) -> SqlType:
 # --- conversion (CAST/CONVERT) -----------------------------------------------------------------
 
 
-def cast(
-    value: Any, target: SqlType, source: SqlType | None = None, dateformat: str = "mdy"
-) -> Any:
+def cast(value: Any, target: SqlType, source: SqlType | None = None, dateformat: str = "mdy") -> Any:
     """CAST(value AS target) with SQL Server's rules; raises SqlError."""
     if value is None:
         return None
@@ -215,9 +210,7 @@ def _to_decimal(value: Any, target: SqlType) -> Decimal:
     precision = target.precision or 18
     rounded = number.quantize(ONE.scaleb(-scale, CTX), ROUND_HALF_UP, CTX)
     if rounded.adjusted() >= precision - scale and rounded != 0:
-        raise errors.SqlError(
-            8115, 16, 8, "Arithmetic overflow error converting numeric to data type numeric."
-        )
+        raise errors.SqlError(8115, 16, 8, "Arithmetic overflow error converting numeric to data type numeric.")
     return rounded
 
 
@@ -328,7 +321,9 @@ def _to_guid(value: Any) -> uuid.UUID:
         if re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", text):
             return uuid.UUID(text)
         raise errors.SqlError(
-            8169, 16, 2,
+            8169,
+            16,
+            2,
             "Conversion failed when converting from a character string to uniqueidentifier.",
         )
     raise errors.conversion_error(type_name_of_value(value), "uniqueidentifier")
@@ -352,18 +347,24 @@ _MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
     )
     for m in names
 }
-_MONTH_NAME_RE = re.compile(
-    r"^\s*(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})(?P<rest>.*)$"
-)
+_MONTH_NAME_RE = re.compile(r"^\s*(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})(?P<rest>.*)$")
 
 
 def parse_datetime_text(text: str, dateformat: str = "mdy") -> dt.datetime | None:
@@ -406,7 +407,8 @@ def parse_datetime_text(text: str, dateformat: str = "mdy") -> dt.datetime | Non
             ticks7 += 1
         micros, tick = divmod(ticks7, 10)
         value = DateTime7.of(
-            dt.datetime(year, month, day, hour, minute, second) + dt.timedelta(microseconds=micros), tick
+            dt.datetime(year, month, day, hour, minute, second) + dt.timedelta(microseconds=micros),
+            tick,
         )
     except ValueError:
         return None
@@ -444,20 +446,18 @@ def _to_temporal(value: Any, target: SqlType, dateformat: str = "mdy") -> Any:
         return _datetime_to(value, target)
     if isinstance(value, dt.date):
         if name == "time":
-            raise errors.SqlError(
-                206, 16, 2, "Operand type clash: date is incompatible with time"
-            )
+            raise errors.SqlError(206, 16, 2, "Operand type clash: date is incompatible with time")
         return _datetime_to(dt.datetime(value.year, value.month, value.day), target)
     if isinstance(value, dt.time):
         if name == "date":
-            raise errors.SqlError(
-                206, 16, 2, "Operand type clash: time is incompatible with date"
-            )
+            raise errors.SqlError(206, 16, 2, "Operand type clash: time is incompatible with date")
         if name == "time":
             return _round_time(value, target.scale)
         return _datetime_to(dt.datetime.combine(dt.date(1900, 1, 1), value), target)
     raise errors.SqlError(
-        529, 16, 2,
+        529,
+        16,
+        2,
         f"Explicit conversion from data type {type_name_of_value(value)} to {name} is not allowed.",
     )
 
@@ -478,18 +478,20 @@ def _datetime_to(value: dt.datetime, target: SqlType) -> Any:
     if name == "datetime":
         if value < DATETIME_MIN:
             raise errors.SqlError(
-                242, 16, 3,
-                "The conversion of a varchar data type to a datetime data type resulted in an "
-                "out-of-range value.",
+                242,
+                16,
+                3,
+                "The conversion of a varchar data type to a datetime data type resulted in an out-of-range value.",
             )
         return round_datetime_300(value)
     if name == "smalldatetime":
         rounded = round_smalldatetime(value)
         if not SMALLDATETIME_MIN <= rounded <= SMALLDATETIME_MAX:
             raise errors.SqlError(
-                242, 16, 3,
-                "The conversion of a varchar data type to a smalldatetime data type resulted in "
-                "an out-of-range value.",
+                242,
+                16,
+                3,
+                "The conversion of a varchar data type to a smalldatetime data type resulted in an out-of-range value.",
             )
         return rounded
     return _round_datetime(value, target.scale)

@@ -61,9 +61,7 @@ def _generate(cert_path: Path, key_path: Path) -> None:
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + VALIDITY)
         .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
-        .add_extension(
-            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-        )
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
@@ -85,6 +83,6 @@ def _describe(cert_path: Path, key_path: Path, generated: bool) -> CertificateFi
         key=key_path,
         generated=generated,
         subject=certificate.subject.rfc4514_string(),
-        thumbprint=certificate.fingerprint(hashes.SHA1()).hex().upper(),  # noqa: S303 - as SQL Server shows it
+        thumbprint=certificate.fingerprint(hashes.SHA1()).hex().upper(),
         not_after=certificate.not_valid_after_utc,
     )

@@ -161,7 +161,9 @@ class ClientConnection:
             answer, mode = Encryption.NOT_SUP, EncryptionMode.FULL
         else:
             answer, mode = negotiate_encryption(
-                request.encryption, self.instance.config.force_encryption, tls.for_prelogin() is not None
+                request.encryption,
+                self.instance.config.force_encryption,
+                tls.for_prelogin() is not None,
             )
         self.encryption = mode
         options = [(option, self._prelogin_value(option, data, answer, request)) for option, data in request.options]
@@ -218,8 +220,9 @@ class ClientConnection:
         instance = self.instance
         client = self._client_address()
         if login.integrated_security:
-            text = ("Login failed. The login is from an untrusted domain and cannot be used with "
-                    "Integrated authentication.")
+            text = (
+                "Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication."
+            )
             instance.errorlog.error(18452, 14, 1, f"{text} [CLIENT: {client}]", "Logon")
             self._refuse("", 18452, 1, text, log_it=False)
             return
@@ -236,10 +239,23 @@ class ClientConnection:
         if found is None:
             explicit = bool(login.database)
             state = 38 if explicit else 40
-            reason = (f"Failed to open the explicitly specified database '{database}'." if explicit
-                      else f"Failed to open the database '{database}' configured in the login object.")
-            self._login_failed(login.username, state, reason, client,
-                               before=(4060, 11, 1, f'Cannot open database "{database}" requested by the login. The login failed.'))
+            reason = (
+                f"Failed to open the explicitly specified database '{database}'."
+                if explicit
+                else f"Failed to open the database '{database}' configured in the login object."
+            )
+            self._login_failed(
+                login.username,
+                state,
+                reason,
+                client,
+                before=(
+                    4060,
+                    11,
+                    1,
+                    f'Cannot open database "{database}" requested by the login. The login failed.',
+                ),
+            )
             return
         refusal = instance.admit(self, account)
         if refusal is not None:
@@ -248,15 +264,32 @@ class ClientConnection:
             return
         self._accept(login, account, found.name)
 
-    def _login_failed(self, user: str, state: int, reason: str, client: str,
-                      before: tuple[int, int, int, str] | None = None) -> None:
+    def _login_failed(
+        self,
+        user: str,
+        state: int,
+        reason: str,
+        client: str,
+        before: tuple[int, int, int, str] | None = None,
+    ) -> None:
         self.instance.errorlog.error(
-            18456, 14, state, f"Login failed for user '{user}'. Reason: {reason} [CLIENT: {client}]", "Logon"
+            18456,
+            14,
+            state,
+            f"Login failed for user '{user}'. Reason: {reason} [CLIENT: {client}]",
+            "Logon",
         )
         self._refuse(user, 18456, 1, MESSAGE_FAILED.format(user), before=before, log_it=False)
 
-    def _refuse(self, user: str, number: int, state: int, text: str,
-                before: tuple[int, int, int, str] | None = None, log_it: bool = True) -> None:
+    def _refuse(
+        self,
+        user: str,
+        number: int,
+        state: int,
+        text: str,
+        before: tuple[int, int, int, str] | None = None,
+        log_it: bool = True,
+    ) -> None:
         version = self.tds.tds_version
         server = self.instance.server_name
         payload = b""
@@ -275,10 +308,15 @@ class ClientConnection:
         self.tds.spid = self.spid
         self.login_name = account.name
         info = SessionInfo(
-            spid=self.spid, login=account.name, principal_id=account.principal_id, sid=account.sid,
+            spid=self.spid,
+            login=account.name,
+            principal_id=account.principal_id,
+            sid=account.sid,
             is_sysadmin=instance.logins.is_sysadmin(account.principal_id),
-            host_name=login.hostname, program_name=login.appname,
-            client_interface=login.library, language=account.default_language,
+            host_name=login.hostname,
+            program_name=login.appname,
+            client_interface=login.library,
+            language=account.default_language,
         )
         self.session = instance.engine.new_session(info, database)
         instance.register_session(self)
@@ -368,7 +406,14 @@ class ClientConnection:
         except Cancelled:
             attention = True
         except SqlError as error:
-            writer.message(error.number, error.severity, error.state, error.message, error.procedure, error.line)
+            writer.message(
+                error.number,
+                error.severity,
+                error.state,
+                error.message,
+                error.procedure,
+                error.line,
+            )
         except Exception as exc:
             log.error("request failed:\n%s", traceback.format_exc())
             writer.message(8624, 16, 1, f"Internal error in tdsnet: {type(exc).__name__}: {exc}")
@@ -386,8 +431,15 @@ class ClientConnection:
             yield from session.reset()
             yield r.EnvChange(r.EnvKind.RESET_CONNECTION)
         if isinstance(event, tdsconn.UnsupportedRequest):
-            name = {PacketType.BULK_LOAD: "Bulk load (INSERT BULK)"}.get(event.packet_type, f"packet type {event.packet_type}")
-            raise SqlError(40517, 16, 1, f"Keyword or statement option '{name}' is not supported in this version of SQL Server (tdsnet).")
+            name = {PacketType.BULK_LOAD: "Bulk load (INSERT BULK)"}.get(
+                event.packet_type, f"packet type {event.packet_type}"
+            )
+            raise SqlError(
+                40517,
+                16,
+                1,
+                f"Keyword or statement option '{name}' is not supported in this version of SQL Server (tdsnet).",
+            )
         request = event.request
         if log.isEnabledFor(logging.DEBUG):
             log.debug("spid %d %s: %s", self.spid, type(request).__name__, _describe(request))
@@ -399,7 +451,9 @@ class ClientConnection:
         elif isinstance(request, requests.TransactionManagerRequest):
             yield from self._transaction_request(request, session)
 
-    def _transaction_request(self, request: requests.TransactionManagerRequest, session: EngineSession) -> Iterator[r.Result]:
+    def _transaction_request(
+        self, request: requests.TransactionManagerRequest, session: EngineSession
+    ) -> Iterator[r.Result]:
         kind = request.request
         if kind == requests.TmRequest.BEGIN_XACT:
             yield from session.execute_transaction_request("begin", request.name, request.isolation_level)

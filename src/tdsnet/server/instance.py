@@ -1,9 +1,9 @@
 """A tdsnet instance: data dir, ERRORLOG, engine, logins, TLS, listeners, sessions.
 
-    instance = Instance(InstanceConfig(data_dir=Path("data"), port=1433))
-    await instance.start()
-    ...
-    await instance.stop()
+instance = Instance(InstanceConfig(data_dir=Path("data"), port=1433))
+await instance.start()
+...
+await instance.stop()
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Engine, EngineSession, ServerInfo
-from ..engine.system import PRODUCT_BUILD, PRODUCT_MAJOR, PRODUCT_MINOR
 from ..engine.session import version_string
+from ..engine.system import PRODUCT_BUILD, PRODUCT_MAJOR, PRODUCT_MINOR
 from ..net.stream import TdsStream
 from ..net.tls import server_context
 from . import certificate, passwords
@@ -133,7 +133,8 @@ class Instance:
         await self._listen()
         self.errorlog.write(
             "SQL Server is now ready for client connections. This is an informational message; "
-            "no user action is required.", "spid9s",
+            "no user action is required.",
+            "spid9s",
         )
         self.started = True
 
@@ -165,9 +166,7 @@ class Instance:
         try:
             files = certificate.ensure_certificate(config.data_dir, config.certificate, config.private_key)
         except (OSError, ValueError) as exc:
-            self.errorlog.write(
-                f"Unable to load the certificate for encryption: {exc}. Encryption is not available."
-            )
+            self.errorlog.write(f"Unable to load the certificate for encryption: {exc}. Encryption is not available.")
             self.tls = TlsContexts(None)
             return
         self.tls = TlsContexts(files)
@@ -186,8 +185,11 @@ class Instance:
             try:
                 server = await loop.create_server(
                     lambda: TdsStream(ClientConnection(self), self.tls, "TCP"),
-                    host=host, port=self.config.port, family=family,
-                    reuse_address=True, backlog=1024,
+                    host=host,
+                    port=self.config.port,
+                    family=family,
+                    reuse_address=True,
+                    backlog=1024,
                 )
             except OSError as exc:
                 self._listen_failed(shown, family, exc)
@@ -199,10 +201,7 @@ class Instance:
 
     def _listen_targets(self) -> list[tuple[str, socket.AddressFamily]]:
         if self.config.listen:
-            return [
-                (address, socket.AF_INET6 if ":" in address else socket.AF_INET)
-                for address in self.config.listen
-            ]
+            return [(address, socket.AF_INET6 if ":" in address else socket.AF_INET) for address in self.config.listen]
         targets = [("0.0.0.0", socket.AF_INET)]
         if socket.has_ipv6 and _ipv6_available():
             targets.insert(0, ("::", socket.AF_INET6))
@@ -210,12 +209,11 @@ class Instance:
 
     def _listen_failed(self, shown: str, family: socket.AddressFamily, exc: OSError) -> None:
         name = "ipv6" if family == socket.AF_INET6 else "ipv4"
-        if exc.errno == errno.EADDRINUSE:
-            detail = "Tcp port is already in use."
-        else:
-            detail = f"{exc.strerror or exc}."
+        detail = "Tcp port is already in use." if exc.errno == errno.EADDRINUSE else f"{exc.strerror or exc}."
         self.errorlog.error(
-            26023, 16, 1,
+            26023,
+            16,
+            1,
             f"Server TCP provider failed to listen on [ {shown} <{name}> {self.config.port}]. {detail}",
         )
 
@@ -228,7 +226,7 @@ class Instance:
         for listener in self.listeners:
             try:
                 await asyncio.wait_for(listener.server.wait_closed(), 2)
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 pass
         self.listeners.clear()
         for conn in list(self.sessions.values()):
@@ -263,7 +261,7 @@ class Instance:
             with self._spid_lock:
                 self._free_spids.append(spid)
 
-        if not self.executor._shutdown:  # noqa: SLF001 - stop() closes sessions itself
+        if not self.executor._shutdown:
             self.executor.submit(close)
 
     def admit(self, conn: ClientConnection, login: Any) -> tuple[int, str] | None:

@@ -25,8 +25,15 @@ SYSADMIN_ID = 3
 FIRST_LOGIN_ID = 256
 
 FIXED_ROLES = [
-    (2, "public"), (3, "sysadmin"), (4, "securityadmin"), (5, "serveradmin"), (6, "setupadmin"),
-    (7, "processadmin"), (8, "diskadmin"), (9, "dbcreator"), (10, "bulkadmin"),
+    (2, "public"),
+    (3, "sysadmin"),
+    (4, "securityadmin"),
+    (5, "serveradmin"),
+    (6, "setupadmin"),
+    (7, "processadmin"),
+    (8, "diskadmin"),
+    (9, "dbcreator"),
+    (10, "bulkadmin"),
 ]
 
 SCHEMA = """
@@ -124,9 +131,10 @@ class LoginCatalog:
 
     def has_sa(self) -> bool:
         with self._connect() as con:
-            return con.execute(
-                "SELECT 1 FROM __tdsnet_server_principals WHERE principal_id = ?", (SA_ID,)
-            ).fetchone() is not None
+            return (
+                con.execute("SELECT 1 FROM __tdsnet_server_principals WHERE principal_id = ?", (SA_ID,)).fetchone()
+                is not None
+            )
 
     def create_sa(self, password: str) -> None:
         stamp = _now()
@@ -170,7 +178,8 @@ class LoginCatalog:
     def find_id(self, principal_id: int) -> str | None:
         with self._connect() as con:
             row = con.execute(
-                "SELECT name FROM __tdsnet_server_principals WHERE principal_id = ?", (principal_id,)
+                "SELECT name FROM __tdsnet_server_principals WHERE principal_id = ?",
+                (principal_id,),
             ).fetchone()
         return row[0] if row else None
 
@@ -199,9 +208,14 @@ class LoginCatalog:
         return Verdict(login)
 
     def create(
-        self, name: str, password: str, default_database: str = "master",
-        default_language: str = "us_english", check_policy: bool = True,
-        check_expiration: bool = False, sid: bytes | None = None,
+        self,
+        name: str,
+        password: str,
+        default_database: str = "master",
+        default_language: str = "us_english",
+        check_policy: bool = True,
+        check_expiration: bool = False,
+        sid: bytes | None = None,
     ) -> Login:
         stamp = _now()
         with self._lock, self._connect() as con:
@@ -217,16 +231,32 @@ class LoginCatalog:
                 " default_database_name, default_language_name, is_policy_checked,"
                 " is_expiration_checked, create_date, modify_date)"
                 " VALUES (?, ?, 'S', ?, ?, ?, ?, ?, ?, ?, ?)",
-                (principal_id, name, sid, passwords.hash_password(password), default_database,
-                 default_language, int(check_policy), int(check_expiration), stamp, stamp),
+                (
+                    principal_id,
+                    name,
+                    sid,
+                    passwords.hash_password(password),
+                    default_database,
+                    default_language,
+                    int(check_policy),
+                    int(check_expiration),
+                    stamp,
+                    stamp,
+                ),
             )
             _grant_connect_sql(con, principal_id)
             con.execute("COMMIT")
         return Login(principal_id, name, sid, False, default_database, default_language)
 
     def update(self, name: str, **fields: object) -> None:
-        allowed = {"is_disabled", "default_database_name", "default_language_name", "name",
-                   "is_policy_checked", "is_expiration_checked"}
+        allowed = {
+            "is_disabled",
+            "default_database_name",
+            "default_language_name",
+            "name",
+            "is_policy_checked",
+            "is_expiration_checked",
+        }
         sets = [(k, v) for k, v in fields.items() if k in allowed]
         if not sets:
             return
@@ -244,9 +274,18 @@ class LoginCatalog:
             return
         with self._lock, self._connect() as con:
             con.execute("BEGIN IMMEDIATE")
-            con.execute("DELETE FROM __tdsnet_server_principals WHERE principal_id = ?", (login.principal_id,))
-            con.execute("DELETE FROM __tdsnet_server_role_members WHERE member_principal_id = ?", (login.principal_id,))
-            con.execute("DELETE FROM __tdsnet_server_permissions WHERE grantee_principal_id = ?", (login.principal_id,))
+            con.execute(
+                "DELETE FROM __tdsnet_server_principals WHERE principal_id = ?",
+                (login.principal_id,),
+            )
+            con.execute(
+                "DELETE FROM __tdsnet_server_role_members WHERE member_principal_id = ?",
+                (login.principal_id,),
+            )
+            con.execute(
+                "DELETE FROM __tdsnet_server_permissions WHERE grantee_principal_id = ?",
+                (login.principal_id,),
+            )
             con.execute("COMMIT")
         self._verified.forget(name.lower())
 

@@ -19,8 +19,11 @@ from ..tds.tokens import CurCmd, DoneStatus, EnvChange, Token
 from ..tds.wire import U64
 
 _CUR_CMD = {
-    "SELECT": CurCmd.SELECT, "INSERT": CurCmd.INSERT, "UPDATE": CurCmd.UPDATE,
-    "DELETE": CurCmd.DELETE, "MERGE": CurCmd.UPDATE,
+    "SELECT": CurCmd.SELECT,
+    "INSERT": CurCmd.INSERT,
+    "UPDATE": CurCmd.UPDATE,
+    "DELETE": CurCmd.DELETE,
+    "MERGE": CurCmd.UPDATE,
 }
 TDS_7_2 = 0x72090002
 

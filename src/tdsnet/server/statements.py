@@ -42,8 +42,10 @@ class Words:
             raise _near(token)
 
     def accept(self, word: str) -> bool:
-        if not self.done and self.tokens[self.pos].text.upper() == word.upper() and (
-            self.tokens[self.pos].token_type != TokenType.STRING
+        if (
+            not self.done
+            and self.tokens[self.pos].text.upper() == word.upper()
+            and (self.tokens[self.pos].token_type != TokenType.STRING)
         ):
             self.previous = self.tokens[self.pos].text
             self.pos += 1
@@ -82,8 +84,27 @@ class Words:
 
 
 _KEYWORDS = {
-    "ADD", "ALL", "ALTER", "AS", "AUTHORIZATION", "BY", "CASCADE", "CONNECT", "CONTROL", "CREATE",
-    "DENY", "DROP", "FOR", "FROM", "GRANT", "LOGIN", "ON", "OPTION", "REVOKE", "TO", "WITH",
+    "ADD",
+    "ALL",
+    "ALTER",
+    "AS",
+    "AUTHORIZATION",
+    "BY",
+    "CASCADE",
+    "CONNECT",
+    "CONTROL",
+    "CREATE",
+    "DENY",
+    "DROP",
+    "FOR",
+    "FROM",
+    "GRANT",
+    "LOGIN",
+    "ON",
+    "OPTION",
+    "REVOKE",
+    "TO",
+    "WITH",
 }
 
 

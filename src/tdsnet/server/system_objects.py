@@ -23,7 +23,11 @@ if TYPE_CHECKING:
     from .instance import Instance
 
 INT, SMALLINT, BIGINT, BIT, TINYINT = (
-    sqltypes.INT, sqltypes.SMALLINT, sqltypes.BIGINT, sqltypes.BIT, sqltypes.TINYINT,
+    sqltypes.INT,
+    sqltypes.SMALLINT,
+    sqltypes.BIGINT,
+    sqltypes.BIT,
+    sqltypes.TINYINT,
 )
 DATETIME = sqltypes.DATETIME
 SYSNAME = sqltypes.SYSNAME
@@ -44,10 +48,34 @@ def register(instance: Instance) -> None:
     registry.procedure("xp_readerrorlog", lambda s, a, k: _read_errorlog(instance, a, k))
     registry.procedure("sp_readerrorlog", lambda s, a, k: _read_errorlog(instance, a, k, named_prefix="p"))
     registry.procedure("sp_who", lambda s, a, k: _sp_who(instance, s))
-    registry.statement(ServerStatement("CREATE LOGIN", lambda w: w[:2] == ["CREATE", "LOGIN"], lambda s, t: _create_login(instance, s, t)))
-    registry.statement(ServerStatement("ALTER LOGIN", lambda w: w[:2] == ["ALTER", "LOGIN"], lambda s, t: _alter_login(instance, s, t)))
-    registry.statement(ServerStatement("DROP LOGIN", lambda w: w[:2] == ["DROP", "LOGIN"], lambda s, t: _drop_login(instance, s, t)))
-    registry.statement(ServerStatement("ALTER SERVER ROLE", lambda w: w[:3] == ["ALTER", "SERVER", "ROLE"], lambda s, t: _alter_server_role(instance, s, t)))
+    registry.statement(
+        ServerStatement(
+            "CREATE LOGIN",
+            lambda w: w[:2] == ["CREATE", "LOGIN"],
+            lambda s, t: _create_login(instance, s, t),
+        )
+    )
+    registry.statement(
+        ServerStatement(
+            "ALTER LOGIN",
+            lambda w: w[:2] == ["ALTER", "LOGIN"],
+            lambda s, t: _alter_login(instance, s, t),
+        )
+    )
+    registry.statement(
+        ServerStatement(
+            "DROP LOGIN",
+            lambda w: w[:2] == ["DROP", "LOGIN"],
+            lambda s, t: _drop_login(instance, s, t),
+        )
+    )
+    registry.statement(
+        ServerStatement(
+            "ALTER SERVER ROLE",
+            lambda w: w[:3] == ["ALTER", "SERVER", "ROLE"],
+            lambda s, t: _alter_server_role(instance, s, t),
+        )
+    )
     registry.statement(ServerStatement("KILL", lambda w: w[:1] == ["KILL"], lambda s, t: _kill(instance, s, t)))
     registry.functions["IS_SRVROLEMEMBER"] = lambda s, a: _is_srvrolemember(instance, s, a)
 
@@ -62,30 +90,64 @@ def _views(instance: Instance) -> list[SystemView]:
         SystemView("sys.databases", DATABASE_COLUMNS, lambda s: _database_rows(instance)),
         SystemView("sys.server_principals", PRINCIPAL_COLUMNS, lambda s: _principal_rows(instance)),
         SystemView("sys.sql_logins", LOGIN_COLUMNS, lambda s: _login_rows(instance)),
-        SystemView("sys.server_role_members", columns(("role_principal_id", INT, False), ("member_principal_id", INT, False)),
-                   lambda s: instance.logins.role_members()),
+        SystemView(
+            "sys.server_role_members",
+            columns(("role_principal_id", INT, False), ("member_principal_id", INT, False)),
+            lambda s: instance.logins.role_members(),
+        ),
     ]
 
 
 SESSION_COLUMNS = columns(
-    ("session_id", SMALLINT, False), ("login_time", DATETIME, False), ("host_name", nv(128)),
-    ("program_name", nv(128)), ("host_process_id", INT), ("client_version", INT),
-    ("client_interface_name", nv(32)), ("security_id", vb(85), False), ("login_name", nv(128), False),
-    ("nt_domain", nv(128)), ("nt_user_name", nv(128)), ("status", nv(30), False),
-    ("context_info", vb(128)), ("cpu_time", INT, False), ("memory_usage", INT, False),
-    ("total_scheduled_time", INT, False), ("total_elapsed_time", INT, False), ("endpoint_id", INT, False),
-    ("last_request_start_time", DATETIME, False), ("last_request_end_time", DATETIME),
-    ("reads", BIGINT, False), ("writes", BIGINT, False), ("logical_reads", BIGINT, False),
-    ("is_user_process", BIT, False), ("text_size", INT, False), ("language", nv(128)),
-    ("date_format", nv(3)), ("date_first", SMALLINT, False), ("quoted_identifier", BIT, False),
-    ("arithabort", BIT, False), ("ansi_null_dflt_on", BIT, False), ("ansi_defaults", BIT, False),
-    ("ansi_warnings", BIT, False), ("ansi_padding", BIT, False), ("ansi_nulls", BIT, False),
-    ("concat_null_yields_null", BIT, False), ("transaction_isolation_level", SMALLINT, False),
-    ("lock_timeout", INT, False), ("deadlock_priority", INT, False), ("row_count", BIGINT, False),
-    ("prev_error", INT, False), ("original_security_id", vb(85), False),
-    ("original_login_name", nv(128), False), ("last_successful_logon", DATETIME),
-    ("last_unsuccessful_logon", DATETIME), ("unsuccessful_logons", BIGINT), ("group_id", INT, False),
-    ("database_id", SMALLINT, False), ("authenticating_database_id", INT),
+    ("session_id", SMALLINT, False),
+    ("login_time", DATETIME, False),
+    ("host_name", nv(128)),
+    ("program_name", nv(128)),
+    ("host_process_id", INT),
+    ("client_version", INT),
+    ("client_interface_name", nv(32)),
+    ("security_id", vb(85), False),
+    ("login_name", nv(128), False),
+    ("nt_domain", nv(128)),
+    ("nt_user_name", nv(128)),
+    ("status", nv(30), False),
+    ("context_info", vb(128)),
+    ("cpu_time", INT, False),
+    ("memory_usage", INT, False),
+    ("total_scheduled_time", INT, False),
+    ("total_elapsed_time", INT, False),
+    ("endpoint_id", INT, False),
+    ("last_request_start_time", DATETIME, False),
+    ("last_request_end_time", DATETIME),
+    ("reads", BIGINT, False),
+    ("writes", BIGINT, False),
+    ("logical_reads", BIGINT, False),
+    ("is_user_process", BIT, False),
+    ("text_size", INT, False),
+    ("language", nv(128)),
+    ("date_format", nv(3)),
+    ("date_first", SMALLINT, False),
+    ("quoted_identifier", BIT, False),
+    ("arithabort", BIT, False),
+    ("ansi_null_dflt_on", BIT, False),
+    ("ansi_defaults", BIT, False),
+    ("ansi_warnings", BIT, False),
+    ("ansi_padding", BIT, False),
+    ("ansi_nulls", BIT, False),
+    ("concat_null_yields_null", BIT, False),
+    ("transaction_isolation_level", SMALLINT, False),
+    ("lock_timeout", INT, False),
+    ("deadlock_priority", INT, False),
+    ("row_count", BIGINT, False),
+    ("prev_error", INT, False),
+    ("original_security_id", vb(85), False),
+    ("original_login_name", nv(128), False),
+    ("last_successful_logon", DATETIME),
+    ("last_unsuccessful_logon", DATETIME),
+    ("unsuccessful_logons", BIGINT),
+    ("group_id", INT, False),
+    ("database_id", SMALLINT, False),
+    ("authenticating_database_id", INT),
     ("open_transaction_count", INT, False),
 )
 
@@ -108,29 +170,81 @@ def _session_rows(instance: Instance, current: EngineSession) -> Iterator[Sequen
         database = instance.engine.database(s.database)
         elapsed = int((now - conn.connect_time).total_seconds() * 1000)
         yield (
-            conn.spid, conn.connect_time, login.hostname if login else None,
-            login.appname if login else None, login.client_pid if login else None,
-            conn.tds.tds_version >> 24 if login else None, login.library if login else None,
-            s.info.sid, s.info.login, None, None, conn.status, b"", 0, 2, 0, elapsed,
-            conn.endpoint_id, conn.last_request_start, conn.last_request_end, conn.reads,
-            conn.writes, 0, True, o.textsize, o.language, o.dateformat, o.datefirst,
-            o.quoted_identifier, o.arithabort, o.ansi_null_dflt_on, False, o.ansi_warnings,
-            o.ansi_padding, o.ansi_nulls, o.concat_null_yields_null, o.isolation_level,
-            o.lock_timeout, o.deadlock_priority, s.rowcount, s.last_error, s.info.sid,
-            s.info.login, None, None, None, 2, database.database_id if database else 1, 1,
+            conn.spid,
+            conn.connect_time,
+            login.hostname if login else None,
+            login.appname if login else None,
+            login.client_pid if login else None,
+            conn.tds.tds_version >> 24 if login else None,
+            login.library if login else None,
+            s.info.sid,
+            s.info.login,
+            None,
+            None,
+            conn.status,
+            b"",
+            0,
+            2,
+            0,
+            elapsed,
+            conn.endpoint_id,
+            conn.last_request_start,
+            conn.last_request_end,
+            conn.reads,
+            conn.writes,
+            0,
+            True,
+            o.textsize,
+            o.language,
+            o.dateformat,
+            o.datefirst,
+            o.quoted_identifier,
+            o.arithabort,
+            o.ansi_null_dflt_on,
+            False,
+            o.ansi_warnings,
+            o.ansi_padding,
+            o.ansi_nulls,
+            o.concat_null_yields_null,
+            o.isolation_level,
+            o.lock_timeout,
+            o.deadlock_priority,
+            s.rowcount,
+            s.last_error,
+            s.info.sid,
+            s.info.login,
+            None,
+            None,
+            None,
+            2,
+            database.database_id if database else 1,
+            1,
             s.trancount,
         )
 
 
 CONNECTION_COLUMNS = columns(
-    ("session_id", INT), ("most_recent_session_id", INT), ("connect_time", DATETIME, False),
-    ("net_transport", nv(40), False), ("protocol_type", nv(40)), ("protocol_version", INT),
-    ("endpoint_id", INT), ("encrypt_option", nv(40), False), ("auth_scheme", nv(40), False),
-    ("node_affinity", SMALLINT, False), ("num_reads", INT), ("num_writes", INT),
-    ("last_read", DATETIME), ("last_write", DATETIME), ("net_packet_size", INT),
-    ("client_net_address", sqltypes.varchar(48)), ("client_tcp_port", INT),
-    ("local_net_address", sqltypes.varchar(48)), ("local_tcp_port", INT),
-    ("connection_id", sqltypes.UNIQUEIDENTIFIER, False), ("parent_connection_id", sqltypes.UNIQUEIDENTIFIER),
+    ("session_id", INT),
+    ("most_recent_session_id", INT),
+    ("connect_time", DATETIME, False),
+    ("net_transport", nv(40), False),
+    ("protocol_type", nv(40)),
+    ("protocol_version", INT),
+    ("endpoint_id", INT),
+    ("encrypt_option", nv(40), False),
+    ("auth_scheme", nv(40), False),
+    ("node_affinity", SMALLINT, False),
+    ("num_reads", INT),
+    ("num_writes", INT),
+    ("last_read", DATETIME),
+    ("last_write", DATETIME),
+    ("net_packet_size", INT),
+    ("client_net_address", sqltypes.varchar(48)),
+    ("client_tcp_port", INT),
+    ("local_net_address", sqltypes.varchar(48)),
+    ("local_tcp_port", INT),
+    ("connection_id", sqltypes.UNIQUEIDENTIFIER, False),
+    ("parent_connection_id", sqltypes.UNIQUEIDENTIFIER),
     ("most_recent_sql_handle", vb(64)),
 )
 
@@ -141,30 +255,70 @@ def _connection_rows(instance: Instance, current: EngineSession) -> Iterator[Seq
         tcp = conn.net_transport == "TCP" and stream is not None
         encrypted = stream is not None and stream.encrypted
         yield (
-            conn.spid, conn.spid, conn.connect_time, conn.net_transport, "TSQL",
-            conn.tds.tds_version, conn.endpoint_id, "TRUE" if encrypted else "FALSE", "SQL", 0,
-            conn.reads, conn.writes, conn.last_read, conn.last_write, conn.tds.packet_size,
-            stream.peer.address if tcp else "<local machine>", stream.peer.port if tcp else None,
-            stream.local.address if tcp else None, stream.local.port if tcp else None,
-            conn.connection_id, None, None,
+            conn.spid,
+            conn.spid,
+            conn.connect_time,
+            conn.net_transport,
+            "TSQL",
+            conn.tds.tds_version,
+            conn.endpoint_id,
+            "TRUE" if encrypted else "FALSE",
+            "SQL",
+            0,
+            conn.reads,
+            conn.writes,
+            conn.last_read,
+            conn.last_write,
+            conn.tds.packet_size,
+            stream.peer.address if tcp else "<local machine>",
+            stream.peer.port if tcp else None,
+            stream.local.address if tcp else None,
+            stream.local.port if tcp else None,
+            conn.connection_id,
+            None,
+            None,
         )
 
 
 DATABASE_COLUMNS = columns(
-    ("name", SYSNAME, False), ("database_id", INT, False), ("source_database_id", INT),
-    ("owner_sid", vb(85)), ("create_date", DATETIME, False), ("compatibility_level", TINYINT, False),
-    ("collation_name", SYSNAME), ("user_access", TINYINT), ("user_access_desc", nv(60)),
-    ("is_read_only", BIT), ("is_auto_close_on", BIT, False), ("is_auto_shrink_on", BIT),
-    ("state", TINYINT), ("state_desc", nv(60)), ("is_in_standby", BIT),
-    ("is_cleanly_shutdown", BIT), ("is_supplemental_logging_enabled", BIT),
-    ("snapshot_isolation_state", TINYINT), ("snapshot_isolation_state_desc", nv(60)),
-    ("is_read_committed_snapshot_on", BIT), ("recovery_model", TINYINT), ("recovery_model_desc", nv(60)),
-    ("page_verify_option", TINYINT), ("page_verify_option_desc", nv(60)),
-    ("is_auto_create_stats_on", BIT), ("is_auto_update_stats_on", BIT),
-    ("is_ansi_null_default_on", BIT), ("is_ansi_nulls_on", BIT), ("is_ansi_padding_on", BIT),
-    ("is_ansi_warnings_on", BIT), ("is_arithabort_on", BIT), ("is_concat_null_yields_null_on", BIT),
-    ("is_quoted_identifier_on", BIT), ("is_trustworthy_on", BIT), ("is_broker_enabled", BIT),
-    ("containment", TINYINT), ("containment_desc", nv(60)), ("is_encrypted", BIT),
+    ("name", SYSNAME, False),
+    ("database_id", INT, False),
+    ("source_database_id", INT),
+    ("owner_sid", vb(85)),
+    ("create_date", DATETIME, False),
+    ("compatibility_level", TINYINT, False),
+    ("collation_name", SYSNAME),
+    ("user_access", TINYINT),
+    ("user_access_desc", nv(60)),
+    ("is_read_only", BIT),
+    ("is_auto_close_on", BIT, False),
+    ("is_auto_shrink_on", BIT),
+    ("state", TINYINT),
+    ("state_desc", nv(60)),
+    ("is_in_standby", BIT),
+    ("is_cleanly_shutdown", BIT),
+    ("is_supplemental_logging_enabled", BIT),
+    ("snapshot_isolation_state", TINYINT),
+    ("snapshot_isolation_state_desc", nv(60)),
+    ("is_read_committed_snapshot_on", BIT),
+    ("recovery_model", TINYINT),
+    ("recovery_model_desc", nv(60)),
+    ("page_verify_option", TINYINT),
+    ("page_verify_option_desc", nv(60)),
+    ("is_auto_create_stats_on", BIT),
+    ("is_auto_update_stats_on", BIT),
+    ("is_ansi_null_default_on", BIT),
+    ("is_ansi_nulls_on", BIT),
+    ("is_ansi_padding_on", BIT),
+    ("is_ansi_warnings_on", BIT),
+    ("is_arithabort_on", BIT),
+    ("is_concat_null_yields_null_on", BIT),
+    ("is_quoted_identifier_on", BIT),
+    ("is_trustworthy_on", BIT),
+    ("is_broker_enabled", BIT),
+    ("containment", TINYINT),
+    ("containment_desc", nv(60)),
+    ("is_encrypted", BIT),
 )
 
 
@@ -172,35 +326,94 @@ def _database_rows(instance: Instance) -> Iterator[Sequence[Any]]:
     for database in sorted(instance.engine.databases.values(), key=lambda d: d.database_id):
         created = dt.datetime.fromisoformat(database.create_date)
         yield (
-            database.name, database.database_id, None, b"\x01", created, 160,
-            "SQL_Latin1_General_CP1_CI_AS", 0, "MULTI_USER", False, False, False, 0, "ONLINE",
-            False, False, False, 0, "OFF", False, 3 if database.database_id <= 4 else 1,
-            "SIMPLE" if database.database_id <= 4 else "FULL", 2, "CHECKSUM", True, True, False,
-            False, False, False, False, False, False, database.name == "msdb",
-            database.name == "msdb", 0, "NONE", False,
+            database.name,
+            database.database_id,
+            None,
+            b"\x01",
+            created,
+            160,
+            "SQL_Latin1_General_CP1_CI_AS",
+            0,
+            "MULTI_USER",
+            False,
+            False,
+            False,
+            0,
+            "ONLINE",
+            False,
+            False,
+            False,
+            0,
+            "OFF",
+            False,
+            3 if database.database_id <= 4 else 1,
+            "SIMPLE" if database.database_id <= 4 else "FULL",
+            2,
+            "CHECKSUM",
+            True,
+            True,
+            False,
+            False,
+            False,
+            False,
+            False,
+            False,
+            False,
+            database.name == "msdb",
+            database.name == "msdb",
+            0,
+            "NONE",
+            False,
         )
 
 
 PRINCIPAL_COLUMNS = columns(
-    ("name", SYSNAME, False), ("principal_id", INT, False), ("sid", vb(85)),
-    ("type", SqlType("char", length=1), False), ("type_desc", nv(60)), ("is_disabled", INT),
-    ("create_date", DATETIME, False), ("modify_date", DATETIME, False),
-    ("default_database_name", SYSNAME), ("default_language_name", SYSNAME), ("credential_id", INT),
-    ("owning_principal_id", INT), ("is_fixed_role", BIT, False),
+    ("name", SYSNAME, False),
+    ("principal_id", INT, False),
+    ("sid", vb(85)),
+    ("type", SqlType("char", length=1), False),
+    ("type_desc", nv(60)),
+    ("is_disabled", INT),
+    ("create_date", DATETIME, False),
+    ("modify_date", DATETIME, False),
+    ("default_database_name", SYSNAME),
+    ("default_language_name", SYSNAME),
+    ("credential_id", INT),
+    ("owning_principal_id", INT),
+    ("is_fixed_role", BIT, False),
 )
-LOGIN_COLUMNS = (*PRINCIPAL_COLUMNS, *columns(
-    ("is_policy_checked", BIT), ("is_expiration_checked", BIT), ("password_hash", vb(256)),
-))
-_TYPE_DESC = {"S": "SQL_LOGIN", "R": "SERVER_ROLE", "U": "WINDOWS_LOGIN", "C": "CERTIFICATE_MAPPED_LOGIN"}
+LOGIN_COLUMNS = (
+    *PRINCIPAL_COLUMNS,
+    *columns(
+        ("is_policy_checked", BIT),
+        ("is_expiration_checked", BIT),
+        ("password_hash", vb(256)),
+    ),
+)
+_TYPE_DESC = {
+    "S": "SQL_LOGIN",
+    "R": "SERVER_ROLE",
+    "U": "WINDOWS_LOGIN",
+    "C": "CERTIFICATE_MAPPED_LOGIN",
+}
 
 
 def _principal_row(row: tuple) -> tuple:
     name, pid, sid, kind, disabled, created, modified, default_db, default_lang, fixed, owner = row[:11]
     return (
-        name, pid, bytes(sid), kind, _TYPE_DESC.get(kind, kind), int(disabled),
-        dt.datetime.fromisoformat(created), dt.datetime.fromisoformat(modified),
-        default_db if kind != "R" else None, default_lang if kind != "R" else None, None,
-        owner if kind == "R" else None, bool(fixed),
+        name,
+        pid,
+        bytes(sid),
+        kind,
+        _TYPE_DESC.get(kind, kind),
+        int(disabled),
+        dt.datetime.fromisoformat(created),
+        dt.datetime.fromisoformat(modified),
+        default_db if kind != "R" else None,
+        default_lang if kind != "R" else None,
+        None,
+        owner if kind == "R" else None,
+        bool(fixed),
     )
 
 
@@ -220,7 +433,9 @@ def _login_rows(instance: Instance) -> Iterator[Sequence[Any]]:
 ERRORLOG_COLUMNS = columns(("LogDate", DATETIME), ("ProcessInfo", nv(64)), ("Text", nv(4000)))
 
 
-def _read_errorlog(instance: Instance, args: list[Any], named: dict[str, Any], named_prefix: str = "") -> Iterator[Result]:
+def _read_errorlog(
+    instance: Instance, args: list[Any], named: dict[str, Any], named_prefix: str = ""
+) -> Iterator[Result]:
     def arg(index: int, name: str) -> Any:
         key = f"p{index + 1}" if named_prefix else name
         if key in named:
@@ -230,18 +445,21 @@ def _read_errorlog(instance: Instance, args: list[Any], named: dict[str, Any], n
     archive = int(arg(0, "archive") or 0)
     search = [s for s in (arg(2, "search1"), arg(3, "search2")) if s]
     entries = instance.errorlog.read(archive)
-    rows = [
-        (e.when, e.source, e.text) for e in entries
-        if all(str(s).lower() in e.text.lower() for s in search)
-    ]
+    rows = [(e.when, e.source, e.text) for e in entries if all(str(s).lower() in e.text.lower() for s in search)]
     yield ResultSet(ERRORLOG_COLUMNS, [rows])
     yield StatementDone("SELECT", len(rows), in_procedure=True)
 
 
 WHO_COLUMNS = columns(
-    ("spid", SMALLINT, False), ("ecid", SMALLINT, False), ("status", nv(30), False),
-    ("loginame", nv(128)), ("hostname", nv(128), False), ("blk", sqltypes.varchar(5)),
-    ("dbname", nv(128)), ("cmd", nv(16), False), ("request_id", INT, False),
+    ("spid", SMALLINT, False),
+    ("ecid", SMALLINT, False),
+    ("status", nv(30), False),
+    ("loginame", nv(128)),
+    ("hostname", nv(128), False),
+    ("blk", sqltypes.varchar(5)),
+    ("dbname", nv(128)),
+    ("cmd", nv(16), False),
+    ("request_id", INT, False),
 )
 
 
@@ -252,10 +470,19 @@ def _sp_who(instance: Instance, session: EngineSession) -> Iterator[Result]:
         if s is None:
             continue
         login = conn.login
-        rows.append((
-            conn.spid, 0, conn.status, s.info.login, (login.hostname if login else "") or "",
-            "  0", s.database, "SELECT" if conn.status == "running" else "AWAITING COMMAND", 0,
-        ))
+        rows.append(
+            (
+                conn.spid,
+                0,
+                conn.status,
+                s.info.login,
+                (login.hostname if login else "") or "",
+                "  0",
+                s.database,
+                "SELECT" if conn.status == "running" else "AWAITING COMMAND",
+                0,
+            )
+        )
     yield ResultSet(WHO_COLUMNS, [rows])
     yield StatementDone("SELECT", len(rows), in_procedure=True)
 
@@ -303,7 +530,9 @@ def _create_login(instance: Instance, session: EngineSession, text: str) -> Iter
     check_policy = options.get("CHECK_POLICY", "ON").upper() == "ON"
     if check_policy and not passwords.meets_policy(password):
         raise SqlError(
-            15118, 16, 1,
+            15118,
+            16,
+            1,
             "Password validation failed. The password does not meet the operating system policy "
             "requirements because it is not complex enough.",
         )
@@ -311,8 +540,11 @@ def _create_login(instance: Instance, session: EngineSession, text: str) -> Iter
     if instance.engine.database(database) is None:
         raise engine_errors.unknown_database(database)
     instance.logins.create(
-        name, password, default_database=instance.engine.database(database).name,  # type: ignore[union-attr]
-        default_language=options.get("DEFAULT_LANGUAGE", "us_english"), check_policy=check_policy,
+        name,
+        password,
+        default_database=instance.engine.database(database).name,  # type: ignore[union-attr]
+        default_language=options.get("DEFAULT_LANGUAGE", "us_english"),
+        check_policy=check_policy,
         check_expiration=options.get("CHECK_EXPIRATION", "OFF").upper() == "ON",
         sid=bytes.fromhex(options["SID"][2:]) if options.get("SID", "").lower().startswith("0x") else None,
     )
@@ -331,7 +563,12 @@ def _alter_login(instance: Instance, session: EngineSession, text: str) -> Itera
         words.end()
         _require_login_admin(instance, session)
         if login is None:
-            raise SqlError(15151, 16, 1, f"Cannot alter the login '{name}', because it does not exist or you do not have permission.")
+            raise SqlError(
+                15151,
+                16,
+                1,
+                f"Cannot alter the login '{name}', because it does not exist or you do not have permission.",
+            )
         instance.logins.update(login.name, is_disabled=int(disable))
         yield StatementDone("")
         return
@@ -339,15 +576,30 @@ def _alter_login(instance: Instance, session: EngineSession, text: str) -> Itera
     options = _options(words)
     words.end()
     if login is None:
-        raise SqlError(15151, 16, 1, f"Cannot alter the login '{name}', because it does not exist or you do not have permission.")
+        raise SqlError(
+            15151,
+            16,
+            1,
+            f"Cannot alter the login '{name}', because it does not exist or you do not have permission.",
+        )
     only_password = set(options) <= {"PASSWORD", "OLD_PASSWORD"}
     if not (own and only_password):
         _require_login_admin(instance, session)
     if "PASSWORD" in options:
         if own and "OLD_PASSWORD" not in options and not session.info.is_sysadmin:
-            raise SqlError(15151, 16, 1, f"Cannot alter the login '{name}', because it does not exist or you do not have permission.")
+            raise SqlError(
+                15151,
+                16,
+                1,
+                f"Cannot alter the login '{name}', because it does not exist or you do not have permission.",
+            )
         if "OLD_PASSWORD" in options and instance.logins.verify(login.name, options["OLD_PASSWORD"]).state == 8:
-            raise SqlError(15151, 16, 1, f"Cannot alter the login '{name}', because it does not exist or you do not have permission.")
+            raise SqlError(
+                15151,
+                16,
+                1,
+                f"Cannot alter the login '{name}', because it does not exist or you do not have permission.",
+            )
         instance.logins.set_password(login.name, options["PASSWORD"])
     updates: dict[str, object] = {}
     if "DEFAULT_DATABASE" in options:
@@ -374,10 +626,18 @@ def _drop_login(instance: Instance, session: EngineSession, text: str) -> Iterat
     _require_login_admin(instance, session)
     login = instance.logins.find(name)
     if login is None:
-        raise SqlError(15151, 16, 1, f"Cannot drop the login '{name}', because it does not exist or you do not have permission.")
+        raise SqlError(
+            15151,
+            16,
+            1,
+            f"Cannot drop the login '{name}', because it does not exist or you do not have permission.",
+        )
     if login.principal_id == 1:
         raise SqlError(15405, 16, 1, "Cannot use the special principal 'sa'.")
-    if any(c.session is not None and c.session.info.principal_id == login.principal_id for c in list(instance.sessions.values())):
+    if any(
+        c.session is not None and c.session.info.principal_id == login.principal_id
+        for c in list(instance.sessions.values())
+    ):
         raise SqlError(15434, 16, 1, f"Could not drop login '{name}' as the user is currently logged in.")
     instance.logins.drop(login.name)
     yield StatementDone("")
@@ -394,9 +654,19 @@ def _alter_server_role(instance: Instance, session: EngineSession, text: str) ->
     words.end()
     roles = instance.logins.roles_of(session.info.principal_id)
     if "sysadmin" not in roles and not ("securityadmin" in roles and role.lower() != "sysadmin"):
-        raise SqlError(15151, 16, 1, f"Cannot alter the server role '{role}', because it does not exist or you do not have permission.")
+        raise SqlError(
+            15151,
+            16,
+            1,
+            f"Cannot alter the server role '{role}', because it does not exist or you do not have permission.",
+        )
     if instance.logins.find(member) is None:
-        raise SqlError(15151, 16, 1, f"Cannot add the principal '{member}', because it does not exist or you do not have permission.")
+        raise SqlError(
+            15151,
+            16,
+            1,
+            f"Cannot add the principal '{member}', because it does not exist or you do not have permission.",
+        )
     if action == "ADD":
         instance.logins.add_role_member(role, member)
     elif action == "DROP":
@@ -430,7 +700,7 @@ def _kill(instance: Instance, session: EngineSession, text: str) -> Iterator[Res
     conn = instance.sessions.get(spid)
     if conn is None:
         raise SqlError(6106, 16, 2, f"Process ID {spid} is not an active process ID.")
-    loop = conn._loop  # noqa: SLF001 - the connection's own loop runs its teardown
+    loop = conn._loop
     if loop is not None:
         loop.call_soon_threadsafe(conn.kill)
     yield StatementDone("")

@@ -48,9 +48,7 @@ def negotiate_version(client_version: int) -> int:
     for version in (TDS_7_3B, TDS_7_3A, TDS_7_2, TDS_7_1):
         if client_version >= version & 0xFFFF0000:
             return version
-    raise ProtocolError(
-        f"TDS version {client_version:#010x} is not supported", "tdsnet speaks TDS 7.1 and later"
-    )
+    raise ProtocolError(f"TDS version {client_version:#010x} is not supported", "tdsnet speaks TDS 7.1 and later")
 
 
 class State(Enum):
@@ -124,9 +122,7 @@ class ServerConnection:
                 return PreLoginReceived(prelogin.decode(message.payload))
             if ptype == PacketType.LOGIN7:
                 return self._login(message, without_prelogin=True)
-            raise ProtocolError(
-                f"packet type {ptype} before login", "a client starts with PRELOGIN or LOGIN7"
-            )
+            raise ProtocolError(f"packet type {ptype} before login", "a client starts with PRELOGIN or LOGIN7")
         if self.state is State.PRELOGIN_DONE:
             if ptype == PacketType.LOGIN7:
                 return self._login(message, without_prelogin=False)
@@ -144,9 +140,9 @@ class ServerConnection:
     def _request(self, message: Message) -> Event:
         ptype, payload, version = message.type, message.payload, self.tds_version
         if ptype == PacketType.SQL_BATCH:
-            request: (
-                requests.SqlBatch | requests.RpcRequest | requests.TransactionManagerRequest
-            ) = requests.decode_sql_batch(payload, version)
+            request: requests.SqlBatch | requests.RpcRequest | requests.TransactionManagerRequest = (
+                requests.decode_sql_batch(payload, version)
+            )
         elif ptype == PacketType.RPC:
             request = requests.decode_rpc(payload, version)
         elif ptype == PacketType.TRANSACTION_MANAGER:
@@ -209,8 +205,14 @@ class ResponseWriter:
         pack = HEADER.pack
         view = memoryview(buf)
         for i in range(count):
-            out += pack(PacketType.TABULAR_RESULT, 0, self.packet_size, self._spid,
-                        self._packet_id & 0xFF, 0)
+            out += pack(
+                PacketType.TABULAR_RESULT,
+                0,
+                self.packet_size,
+                self._spid,
+                self._packet_id & 0xFF,
+                0,
+            )
             out += view[i * chunk : (i + 1) * chunk]
             self._packet_id += 1
         view.release()
@@ -220,7 +222,10 @@ class ResponseWriter:
     def finish(self) -> bytes:
         head = self.flush_full()
         tail = packetize(
-            PacketType.TABULAR_RESULT, self._buf, self.packet_size, self._spid,
+            PacketType.TABULAR_RESULT,
+            self._buf,
+            self.packet_size,
+            self._spid,
             packet_id=self._packet_id,
         )
         self._buf = bytearray()

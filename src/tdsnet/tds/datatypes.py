@@ -77,21 +77,46 @@ class TypeCode(IntEnum):
 
 
 _FIXED_SIZE = {
-    TypeCode.NULL: 0, TypeCode.INT1: 1, TypeCode.BIT: 1, TypeCode.INT2: 2, TypeCode.INT4: 4,
-    TypeCode.DATETIM4: 4, TypeCode.FLT4: 4, TypeCode.MONEY: 8, TypeCode.DATETIME: 8,
-    TypeCode.FLT8: 8, TypeCode.MONEY4: 4, TypeCode.INT8: 8,
+    TypeCode.NULL: 0,
+    TypeCode.INT1: 1,
+    TypeCode.BIT: 1,
+    TypeCode.INT2: 2,
+    TypeCode.INT4: 4,
+    TypeCode.DATETIM4: 4,
+    TypeCode.FLT4: 4,
+    TypeCode.MONEY: 8,
+    TypeCode.DATETIME: 8,
+    TypeCode.FLT8: 8,
+    TypeCode.MONEY4: 4,
+    TypeCode.INT8: 8,
 }
 _BYTELEN = {
-    TypeCode.GUID, TypeCode.INTN, TypeCode.BITN, TypeCode.FLTN, TypeCode.MONEYN,
-    TypeCode.DATETIMN, TypeCode.CHAR, TypeCode.VARCHAR, TypeCode.BINARY, TypeCode.VARBINARY,
+    TypeCode.GUID,
+    TypeCode.INTN,
+    TypeCode.BITN,
+    TypeCode.FLTN,
+    TypeCode.MONEYN,
+    TypeCode.DATETIMN,
+    TypeCode.CHAR,
+    TypeCode.VARCHAR,
+    TypeCode.BINARY,
+    TypeCode.VARBINARY,
 }
 _USHORTLEN = {
-    TypeCode.BIGVARBIN, TypeCode.BIGVARCHR, TypeCode.BIGBINARY, TypeCode.BIGCHAR,
-    TypeCode.NVARCHAR, TypeCode.NCHAR,
+    TypeCode.BIGVARBIN,
+    TypeCode.BIGVARCHR,
+    TypeCode.BIGBINARY,
+    TypeCode.BIGCHAR,
+    TypeCode.NVARCHAR,
+    TypeCode.NCHAR,
 }
 _LONGLEN = {TypeCode.TEXT, TypeCode.IMAGE, TypeCode.NTEXT}
 _COLLATED = {
-    TypeCode.BIGVARCHR, TypeCode.BIGCHAR, TypeCode.NVARCHAR, TypeCode.NCHAR, TypeCode.TEXT,
+    TypeCode.BIGVARCHR,
+    TypeCode.BIGCHAR,
+    TypeCode.NVARCHAR,
+    TypeCode.NCHAR,
+    TypeCode.TEXT,
     TypeCode.NTEXT,
 }
 _SCALED = {TypeCode.TIMEN, TypeCode.DATETIME2N, TypeCode.DATETIMEOFFSETN}
@@ -216,21 +241,27 @@ def sql_type_of(wt: WireType) -> SqlType:
     """The declared type a wire type stands for."""
     code, size = wt.code, wt.size
     simple = {
-        TypeCode.INT1: sqltypes.TINYINT, TypeCode.BIT: sqltypes.BIT,
-        TypeCode.INT2: sqltypes.SMALLINT, TypeCode.INT4: sqltypes.INT,
-        TypeCode.INT8: sqltypes.BIGINT, TypeCode.FLT4: sqltypes.REAL,
-        TypeCode.FLT8: sqltypes.FLOAT, TypeCode.MONEY: sqltypes.MONEY,
-        TypeCode.MONEY4: sqltypes.SMALLMONEY, TypeCode.DATETIME: sqltypes.DATETIME,
-        TypeCode.DATETIM4: sqltypes.SMALLDATETIME, TypeCode.BITN: sqltypes.BIT,
-        TypeCode.GUID: sqltypes.UNIQUEIDENTIFIER, TypeCode.DATEN: sqltypes.DATE,
-        TypeCode.SSVARIANT: sqltypes.SQL_VARIANT, TypeCode.NULL: sqltypes.INT,
+        TypeCode.INT1: sqltypes.TINYINT,
+        TypeCode.BIT: sqltypes.BIT,
+        TypeCode.INT2: sqltypes.SMALLINT,
+        TypeCode.INT4: sqltypes.INT,
+        TypeCode.INT8: sqltypes.BIGINT,
+        TypeCode.FLT4: sqltypes.REAL,
+        TypeCode.FLT8: sqltypes.FLOAT,
+        TypeCode.MONEY: sqltypes.MONEY,
+        TypeCode.MONEY4: sqltypes.SMALLMONEY,
+        TypeCode.DATETIME: sqltypes.DATETIME,
+        TypeCode.DATETIM4: sqltypes.SMALLDATETIME,
+        TypeCode.BITN: sqltypes.BIT,
+        TypeCode.GUID: sqltypes.UNIQUEIDENTIFIER,
+        TypeCode.DATEN: sqltypes.DATE,
+        TypeCode.SSVARIANT: sqltypes.SQL_VARIANT,
+        TypeCode.NULL: sqltypes.INT,
     }
     if code in simple:
         return simple[code]
     if code == TypeCode.INTN:
-        return {1: sqltypes.TINYINT, 2: sqltypes.SMALLINT, 4: sqltypes.INT}.get(
-            size, sqltypes.BIGINT
-        )
+        return {1: sqltypes.TINYINT, 2: sqltypes.SMALLINT, 4: sqltypes.INT}.get(size, sqltypes.BIGINT)
     if code == TypeCode.FLTN:
         return sqltypes.REAL if size == 4 else sqltypes.FLOAT
     if code == TypeCode.MONEYN:
@@ -241,14 +272,18 @@ def sql_type_of(wt: WireType) -> SqlType:
         name = "numeric" if code == TypeCode.NUMERICN else "decimal"
         return SqlType(name, precision=wt.precision, scale=wt.scale)
     if code in _SCALED:
-        name = {TypeCode.TIMEN: "time", TypeCode.DATETIME2N: "datetime2"}.get(
-            code, "datetimeoffset"
-        )
+        name = {TypeCode.TIMEN: "time", TypeCode.DATETIME2N: "datetime2"}.get(code, "datetimeoffset")
         return SqlType(name, scale=wt.scale)
     names = {
-        TypeCode.BIGVARCHR: "varchar", TypeCode.BIGCHAR: "char", TypeCode.NVARCHAR: "nvarchar",
-        TypeCode.NCHAR: "nchar", TypeCode.BIGVARBIN: "varbinary", TypeCode.BIGBINARY: "binary",
-        TypeCode.VARCHAR: "varchar", TypeCode.CHAR: "char", TypeCode.VARBINARY: "varbinary",
+        TypeCode.BIGVARCHR: "varchar",
+        TypeCode.BIGCHAR: "char",
+        TypeCode.NVARCHAR: "nvarchar",
+        TypeCode.NCHAR: "nchar",
+        TypeCode.BIGVARBIN: "varbinary",
+        TypeCode.BIGBINARY: "binary",
+        TypeCode.VARCHAR: "varchar",
+        TypeCode.CHAR: "char",
+        TypeCode.VARBINARY: "varbinary",
         TypeCode.BINARY: "binary",
     }
     if code in names:
@@ -267,21 +302,39 @@ def sql_type_of(wt: WireType) -> SqlType:
 # --- choosing the wire type for a declared type ----------------------------------------------
 
 _FIXED_FOR = {
-    "tinyint": TypeCode.INT1, "bit": TypeCode.BIT, "smallint": TypeCode.INT2,
-    "int": TypeCode.INT4, "bigint": TypeCode.INT8, "real": TypeCode.FLT4,
-    "float": TypeCode.FLT8, "money": TypeCode.MONEY, "smallmoney": TypeCode.MONEY4,
-    "datetime": TypeCode.DATETIME, "smalldatetime": TypeCode.DATETIM4,
+    "tinyint": TypeCode.INT1,
+    "bit": TypeCode.BIT,
+    "smallint": TypeCode.INT2,
+    "int": TypeCode.INT4,
+    "bigint": TypeCode.INT8,
+    "real": TypeCode.FLT4,
+    "float": TypeCode.FLT8,
+    "money": TypeCode.MONEY,
+    "smallmoney": TypeCode.MONEY4,
+    "datetime": TypeCode.DATETIME,
+    "smalldatetime": TypeCode.DATETIM4,
 }
 _NULLABLE_FOR = {
-    "tinyint": (TypeCode.INTN, 1), "smallint": (TypeCode.INTN, 2), "int": (TypeCode.INTN, 4),
-    "bigint": (TypeCode.INTN, 8), "bit": (TypeCode.BITN, 1), "real": (TypeCode.FLTN, 4),
-    "float": (TypeCode.FLTN, 8), "money": (TypeCode.MONEYN, 8),
-    "smallmoney": (TypeCode.MONEYN, 4), "datetime": (TypeCode.DATETIMN, 8),
-    "smalldatetime": (TypeCode.DATETIMN, 4), "uniqueidentifier": (TypeCode.GUID, 16),
+    "tinyint": (TypeCode.INTN, 1),
+    "smallint": (TypeCode.INTN, 2),
+    "int": (TypeCode.INTN, 4),
+    "bigint": (TypeCode.INTN, 8),
+    "bit": (TypeCode.BITN, 1),
+    "real": (TypeCode.FLTN, 4),
+    "float": (TypeCode.FLTN, 8),
+    "money": (TypeCode.MONEYN, 8),
+    "smallmoney": (TypeCode.MONEYN, 4),
+    "datetime": (TypeCode.DATETIMN, 8),
+    "smalldatetime": (TypeCode.DATETIMN, 4),
+    "uniqueidentifier": (TypeCode.GUID, 16),
 }
 _VAR_FOR = {
-    "varchar": TypeCode.BIGVARCHR, "char": TypeCode.BIGCHAR, "nvarchar": TypeCode.NVARCHAR,
-    "nchar": TypeCode.NCHAR, "varbinary": TypeCode.BIGVARBIN, "binary": TypeCode.BIGBINARY,
+    "varchar": TypeCode.BIGVARCHR,
+    "char": TypeCode.BIGCHAR,
+    "nvarchar": TypeCode.NVARCHAR,
+    "nchar": TypeCode.NCHAR,
+    "varbinary": TypeCode.BIGVARBIN,
+    "binary": TypeCode.BIGBINARY,
 }
 _MAX_TO_LOB = {"varchar": "text", "nvarchar": "ntext", "varbinary": "image"}
 _DOWNLEVEL_DATE_CHARS = {"date": 10, "time": 8, "datetime2": 19, "datetimeoffset": 26}
@@ -316,9 +369,7 @@ def wire_type(st: SqlType, nullable: bool = True, tds_version: int = 0x74000004)
     if name == "date":
         return WireType(TypeCode.DATEN, 3)
     if name in ("time", "datetime2", "datetimeoffset"):
-        code = {"time": TypeCode.TIMEN, "datetime2": TypeCode.DATETIME2N}.get(
-            name, TypeCode.DATETIMEOFFSETN
-        )
+        code = {"time": TypeCode.TIMEN, "datetime2": TypeCode.DATETIME2N}.get(name, TypeCode.DATETIMEOFFSETN)
         return WireType(code, 0, 0, 7 if st.scale is None else st.scale)
     if name in _VAR_FOR:
         code = _VAR_FOR[name]
@@ -387,9 +438,7 @@ def decimal_to_int(value: Any, precision: int, scale: int) -> int:
     number = to_decimal(value)
     if not number.is_finite():
         raise ValueError_("Arithmetic overflow error converting numeric to data type numeric.")
-    scaled = int(
-        number.scaleb(scale, DECIMAL_CONTEXT).quantize(Decimal(1), ROUND_HALF_UP, DECIMAL_CONTEXT)
-    )
+    scaled = int(number.scaleb(scale, DECIMAL_CONTEXT).quantize(Decimal(1), ROUND_HALF_UP, DECIMAL_CONTEXT))
     if abs(scaled) >= 10**precision:
         raise ValueError_("Arithmetic overflow error converting numeric to data type numeric.")
     return scaled
@@ -463,9 +512,7 @@ def smalldatetime_parts(value: dt.datetime | dt.date) -> tuple[int, int]:
 def _datetime_encoder(size: int, fixed: bool) -> Encoder:
     prefix = b"" if fixed else bytes((size,))
     if size == 4:
-        return lambda v: (
-            b"\x00" if v is None else prefix + struct.pack("<HH", *smalldatetime_parts(v))
-        )
+        return lambda v: b"\x00" if v is None else prefix + struct.pack("<HH", *smalldatetime_parts(v))
     return lambda v: b"\x00" if v is None else prefix + struct.pack("<iI", *datetime_parts(v))
 
 
@@ -477,20 +524,32 @@ def time_ticks(value: dt.time | dt.datetime, scale: int) -> int:
     return (ticks7 + unit // 2) // unit
 
 
-def _time_bytes(value: dt.time | dt.datetime, scale: int, size: int) -> bytes:
-    ticks = min(time_ticks(value, scale), 86400 * 10**scale - 1)
-    return ticks.to_bytes(size, "little")
-
-
 def _date_bytes(value: dt.date) -> bytes:
     return (value.toordinal() - 1).to_bytes(3, "little")
+
+
+def _clock_and_day(value: dt.time | dt.datetime, scale: int) -> tuple[int, int]:
+    """Ticks since midnight at ``scale`` and a day carry: rounding up past midnight moves
+    into the next day, as SQL Server rounds (a bare time wraps to 00:00)."""
+    ticks = time_ticks(value, scale)
+    day = 10**scale * 86400
+    return (ticks - day, 1) if ticks >= day else (ticks, 0)
+
+
+def _datetime_bytes(value: dt.datetime, scale: int, size: int) -> bytes:
+    ticks, carry = _clock_and_day(value, scale)
+    try:
+        day = value.date() + dt.timedelta(days=carry)
+    except OverflowError:
+        ticks, day = 10**scale * 86400 - 1, value.date()  # 9999-12-31: nothing to carry into
+    return ticks.to_bytes(size, "little") + _date_bytes(day)
 
 
 def _scaled_encoder(code: int, scale: int) -> Encoder:
     tsize = sqltypes.time_storage_size(scale)
     if code == TypeCode.TIMEN:
         head = bytes((tsize,))
-        return lambda v: b"\x00" if v is None else head + _time_bytes(v, scale, tsize)
+        return lambda v: b"\x00" if v is None else head + _clock_and_day(v, scale)[0].to_bytes(tsize, "little")
     if code == TypeCode.DATETIME2N:
         head = bytes((tsize + 3,))
 
@@ -499,7 +558,7 @@ def _scaled_encoder(code: int, scale: int) -> Encoder:
                 return b"\x00"
             if not isinstance(v, dt.datetime):
                 v = dt.datetime(v.year, v.month, v.day)
-            return head + _time_bytes(v, scale, tsize) + _date_bytes(v)
+            return head + _datetime_bytes(v, scale, tsize)
 
         return encode2
     head = bytes((tsize + 5,))
@@ -510,7 +569,7 @@ def _scaled_encoder(code: int, scale: int) -> Encoder:
         offset = v.utcoffset() if isinstance(v, dt.datetime) else None
         minutes = int(offset.total_seconds() // 60) if offset is not None else 0
         utc = DateTime7.of(v.replace(tzinfo=None) - (offset or dt.timedelta()), tick_of(v))
-        return head + _time_bytes(utc, scale, tsize) + _date_bytes(utc) + I16.pack(minutes)
+        return head + _datetime_bytes(utc, scale, tsize) + I16.pack(minutes)
 
     return encode_offset
 
@@ -651,9 +710,7 @@ def format_temporal(v: Any, name: str, scale: int) -> str:
     return text
 
 
-def column_codec(
-    st: SqlType, nullable: bool = True, tds_version: int = 0x74000004
-) -> tuple[WireType, Encoder]:
+def column_codec(st: SqlType, nullable: bool = True, tds_version: int = 0x74000004) -> tuple[WireType, Encoder]:
     """The wire type and value encoder for a result column, built once per result shape."""
     wt = wire_type(st, nullable, tds_version)
     encode = value_encoder(wt)
@@ -791,8 +848,12 @@ def _check_size(data: bytes | None, allowed: tuple[int, ...], what: str) -> byte
 
 
 _ALLOWED_SIZES = {
-    TypeCode.INTN: (1, 2, 4, 8), TypeCode.BITN: (1,), TypeCode.FLTN: (4, 8),
-    TypeCode.MONEYN: (4, 8), TypeCode.DATETIMN: (4, 8), TypeCode.GUID: (16,),
+    TypeCode.INTN: (1, 2, 4, 8),
+    TypeCode.BITN: (1,),
+    TypeCode.FLTN: (4, 8),
+    TypeCode.MONEYN: (4, 8),
+    TypeCode.DATETIMN: (4, 8),
+    TypeCode.GUID: (16,),
     TypeCode.DATEN: (3,),
 }
 
@@ -957,9 +1018,7 @@ def _variant_base(v: Any) -> tuple[WireType, bytes]:
         return WireType(TypeCode.GUID, 16), b""
     if isinstance(v, bytes | bytearray):
         return WireType(TypeCode.BIGVARBIN, 8000), U16.pack(8000)
-    return WireType(TypeCode.NVARCHAR, 8000, collation=coll.DEFAULT_BYTES), (
-        coll.DEFAULT_BYTES + U16.pack(8000)
-    )
+    return WireType(TypeCode.NVARCHAR, 8000, collation=coll.DEFAULT_BYTES), (coll.DEFAULT_BYTES + U16.pack(8000))
 
 
 def variant_decode(reader: Reader) -> Any:

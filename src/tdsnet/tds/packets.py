@@ -70,7 +70,13 @@ class MessageAssembler:
     """
 
     __slots__ = (
-        "_buf", "_first_status", "_max_message", "_max_packet", "_parts", "_size", "_type",
+        "_buf",
+        "_first_status",
+        "_max_message",
+        "_max_packet",
+        "_parts",
+        "_size",
+        "_type",
     )
 
     def __init__(
@@ -161,9 +167,7 @@ def packetize(
     chunk = packet_size - HEADER_SIZE
     total = len(payload)
     if total <= chunk:
-        return HEADER.pack(ptype, status | Status.EOM, total + HEADER_SIZE, spid, packet_id, 0) + (
-            bytes(payload)
-        )
+        return HEADER.pack(ptype, status | Status.EOM, total + HEADER_SIZE, spid, packet_id, 0) + (bytes(payload))
     pack = HEADER.pack
     view = memoryview(payload)
     parts: list[bytes] = []

@@ -52,7 +52,12 @@ class PreLogin:
         data = self.get(Option.VERSION)
         if data is None or len(data) < 6:
             return None
-        return (data[0], data[1], U16BE.unpack_from(data, 2)[0], struct.unpack_from("<H", data, 4)[0])
+        return (
+            data[0],
+            data[1],
+            U16BE.unpack_from(data, 2)[0],
+            struct.unpack_from("<H", data, 4)[0],
+        )
 
     @property
     def encryption(self) -> int | None:
@@ -89,9 +94,7 @@ def decode(payload: bytes) -> PreLogin:
         offset = reader.u16be()
         length = reader.u16be()
         if offset + length > len(payload):
-            raise ProtocolError(
-                f"PRELOGIN option {token:#04x} points past the message ({offset}+{length})"
-            )
+            raise ProtocolError(f"PRELOGIN option {token:#04x} points past the message ({offset}+{length})")
         entries.append((token, offset, length))
     header_end = reader.pos
     options: list[tuple[int, bytes]] = []

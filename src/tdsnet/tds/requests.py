@@ -161,8 +161,11 @@ def decode_headers(reader: Reader) -> Headers:
 
 def encode_headers(headers: Headers) -> bytes:
     body = struct.pack(
-        "<IHQI", 18, HeaderType.TRANSACTION_DESCRIPTOR,
-        headers.transaction_descriptor, headers.outstanding_requests,
+        "<IHQI",
+        18,
+        HeaderType.TRANSACTION_DESCRIPTOR,
+        headers.transaction_descriptor,
+        headers.outstanding_requests,
     )
     return U32.pack(len(body) + 4) + body
 
@@ -258,10 +261,8 @@ def encode_rpc(request: RpcRequest, tds_version: int) -> bytes:
 
 def encode_param(param: RpcParam, tds_version: int) -> bytes:
     wt = dtypes.wire_type(param.type, True, tds_version)
-    if wt.is_long:
-        value = dtypes.long_param_encoder(wt)(param.value)
-    else:
-        value = dtypes.value_encoder(wt)(param.value)
+    encode = dtypes.long_param_encoder(wt) if wt.is_long else dtypes.value_encoder(wt)
+    value = encode(param.value)
     return b_varchar(param.name) + U8.pack(param.status) + dtypes.encode_type_info(wt) + value
 
 

@@ -200,10 +200,7 @@ def return_value(
 ) -> bytes:
     wt, encode = dtypes.column_codec(sql_type, True, tds_version)
     type_info = dtypes.encode_type_info(wt)
-    if wt.is_long:
-        value_bytes = dtypes.long_param_encoder(wt)(value)
-    else:
-        value_bytes = encode(value)
+    value_bytes = dtypes.long_param_encoder(wt)(value) if wt.is_long else encode(value)
     return (
         bytes((Token.RETURNVALUE,))
         + U16.pack(ordinal)
@@ -369,9 +366,14 @@ class FeatureExtAck:
 
 
 _TEXT_ENVCHANGES = {
-    EnvChange.DATABASE, EnvChange.LANGUAGE, EnvChange.CHARSET, EnvChange.PACKET_SIZE,
-    EnvChange.UNICODE_SORTING_LOCAL_ID, EnvChange.UNICODE_SORTING_FLAGS,
-    EnvChange.DATABASE_MIRRORING_PARTNER, EnvChange.USER_INSTANCE,
+    EnvChange.DATABASE,
+    EnvChange.LANGUAGE,
+    EnvChange.CHARSET,
+    EnvChange.PACKET_SIZE,
+    EnvChange.UNICODE_SORTING_LOCAL_ID,
+    EnvChange.UNICODE_SORTING_FLAGS,
+    EnvChange.DATABASE_MIRRORING_PARTNER,
+    EnvChange.USER_INSTANCE,
 }
 
 
@@ -422,7 +424,7 @@ class TokenReader:
             while (feature := reader.u8()) != 0xFF:
                 features.append((feature, reader.take(reader.u32())))
             return FeatureExtAck(features)
-        if token == Token.ORDER or token == Token.TABNAME or token == Token.COLINFO:
+        if token in (Token.ORDER, Token.TABNAME, Token.COLINFO):
             reader.skip(reader.u16())
             return None
         if token == Token.SESSIONSTATE:
@@ -447,19 +449,14 @@ class TokenReader:
                 for _ in range(parts):
                     reader.us_varchar()
             name = reader.b_varchar()
-            columns.append(
-                ColumnInfo(name, wt, dtypes.sql_type_of(wt), flags, dtypes.value_decoder(wt))
-            )
+            columns.append(ColumnInfo(name, wt, dtypes.sql_type_of(wt), flags, dtypes.value_decoder(wt)))
         self.columns = columns
         return Metadata(columns)
 
     def _nbcrow(self, reader: Reader) -> Row:
         columns = self.columns
         bitmap = reader.take((len(columns) + 7) // 8)
-        values = [
-            None if bitmap[i >> 3] & (1 << (i & 7)) else col.decode(reader)
-            for i, col in enumerate(columns)
-        ]
+        values = [None if bitmap[i >> 3] & (1 << (i & 7)) else col.decode(reader) for i, col in enumerate(columns)]
         return Row(values)
 
     def _message(self, body: Reader) -> ServerMessage:

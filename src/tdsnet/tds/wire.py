@@ -28,7 +28,7 @@ class Reader:
 
     __slots__ = ("buf", "end", "pos")
 
-    def __init__(self, buf: bytes | bytearray | memoryview, pos: int = 0, end: int | None = None):
+    def __init__(self, buf: bytes | bytearray | memoryview, pos: int = 0, end: int | None = None) -> None:
         self.buf = buf
         self.pos = pos
         self.end = len(buf) if end is None else end
@@ -40,9 +40,7 @@ class Reader:
     def _need(self, n: int) -> int:
         pos = self.pos
         if n < 0 or pos + n > self.end:
-            raise ProtocolError(
-                f"truncated input: needed {n} bytes at offset {pos}, {self.end - pos} left"
-            )
+            raise ProtocolError(f"truncated input: needed {n} bytes at offset {pos}, {self.end - pos} left")
         self.pos = pos + n
         return pos
 
