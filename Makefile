@@ -4,6 +4,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 1433
 DATA   ?= data
+# Tests start their own servers on free loopback ports, so they run in parallel.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: serve test lint bench deps system-deps node-deps clean
 
@@ -33,7 +35,8 @@ node-deps:
 deps: $(VENV)/.test system-deps node-deps
 
 lint: $(VENV)/.test
-	$(PY) -m ruff check src tests bench
+	$(PY) -m ruff check src tests $(wildcard bench)
+	$(PY) -m ruff format --check -q src tests $(wildcard bench)
 
 test: deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
