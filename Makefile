@@ -24,7 +24,7 @@ $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
 	@touch $@
 
 serve: $(VENV)/.serve
-	$(VENV)/bin/tdsnet serve --data-dir $(DATA) --port $(PORT)
+	$(VENV)/bin/tdsnet serve --data-dir $(DATA) --port $(PORT) $(SERVE_ARGS)
 
 system-deps:
 	@scripts/install-system-deps
