@@ -11,10 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, free_port
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None or shutil.which("make") is None,
-                                reason="git and make are needed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("git") is None or shutil.which("make") is None, reason="git and make are needed"
+)
 
 
 def test_make_serve_from_a_fresh_clone(tmp_path: Path) -> None:
@@ -25,8 +27,13 @@ def test_make_serve_from_a_fresh_clone(tmp_path: Path) -> None:
     env = {**os.environ, "MSSQL_SA_PASSWORD": "Make!Serve1"}
     env.pop("VIRTUAL_ENV", None)
     process = subprocess.Popen(
-        ["make", "serve", f"PORT={port}", "SERVE_ARGS=--listen 127.0.0.1"], cwd=clone, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        ["make", "serve", f"PORT={port}", "SERVE_ARGS=--listen 127.0.0.1"],
+        cwd=clone,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 600

@@ -250,10 +250,21 @@ def prepare(tree: exp.Expression, state: Compiling) -> None:
         _resolve(table, state)
 
 
+def table_name(table: exp.Table) -> str:
+    """The name as written: sqlglot strips the # of #temp and ##global tables into flags."""
+    ident = table.this
+    if isinstance(ident, exp.Identifier):
+        if ident.args.get("global_"):
+            return "##" + table.name
+        if ident.args.get("temporary"):
+            return "#" + table.name
+    return table.name
+
+
 def resolve_source(table: exp.Table, ctx: Context) -> Source:
     catalog = table.args.get("catalog")
     schema = table.args.get("db")
-    source = ctx.resolve_table(catalog.name if catalog else None, schema.name if schema else None, table.name)
+    source = ctx.resolve_table(catalog.name if catalog else None, schema.name if schema else None, table_name(table))
     if source is None:
         raise errors.invalid_object(_written_name(table))
     return source
@@ -261,7 +272,7 @@ def resolve_source(table: exp.Table, ctx: Context) -> Source:
 
 def _written_name(table: exp.Table) -> str:
     parts = [p.name for p in (table.args.get("catalog"), table.args.get("db")) if p]
-    return ".".join([*parts, table.name])
+    return ".".join([*parts, table_name(table)])
 
 
 def _resolve(table: exp.Table, state: Compiling) -> Source:

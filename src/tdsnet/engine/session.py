@@ -27,7 +27,7 @@ from .. import sqltypes
 from ..sqltypes import SqlType, TypeError_, parse_type
 from . import batch, catalog, ddl, dml, errors, functions, storage, system, values
 from .batch import Block, Break, Continue, If, Node, Statement, TryCatch, While
-from .compiler import Plan, Source, SourceColumn, compile_expression, compile_query
+from .compiler import Plan, Source, SourceColumn, compile_expression, compile_query, table_name
 from .dialect import parse_one
 from .errors import SqlError
 from .results import (
@@ -238,38 +238,9 @@ def _declarations(stmt: Statement) -> list[tuple[str, SqlType, exp.Expression | 
     return found
 
 
-def _normalized_text(stmt: Statement) -> str:
-    """The statement's text with #temp names quoted: sqlglot drops a bare '#'."""
-    tokens = stmt.tokens
-    if not any(t.token_type == TokenType.HASH for t in tokens):
-        return stmt.text
-    base = tokens[0].start
-    out: list[str] = []
-    last = base
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.token_type == TokenType.HASH:
-            j = i
-            name = ""
-            while j < len(tokens) and tokens[j].token_type == TokenType.HASH:
-                name += "#"
-                j += 1
-            if j < len(tokens) and tokens[j].start == tokens[j - 1].end + 1:
-                name += tokens[j].text
-                out.append(stmt.text[last - base : token.start - base])
-                out.append(f"[{name}]")
-                last = tokens[j].end + 1
-                i = j + 1
-                continue
-        i += 1
-    out.append(stmt.text[last - base :])
-    return "".join(out)
-
-
 def _parse(stmt: Statement) -> exp.Expression:
     if stmt.parsed is None:
-        stmt.parsed = parse_one(_normalized_text(stmt), stmt.line - 1)
+        stmt.parsed = parse_one(stmt.text, stmt.line - 1)
     return stmt.parsed  # type: ignore[return-value]
 
 
@@ -664,8 +635,11 @@ class EngineSession:
         yield StatementDone("")
 
     def _ddl_target(self, table: exp.Table) -> tuple[str, str, str, sqlite3.Connection]:
-        name = table.name
+        name = table_name(table)
         con = self._connection()
+        if name.startswith("##"):
+            self._attach("tempdb")
+            return "tempdb", "dbo", name, con
         if name.startswith("#"):
             return "temp", "dbo", name, con
         db = table.args["catalog"].name if table.args.get("catalog") else self.database
@@ -824,7 +798,7 @@ class EngineSession:
         yield
 
     def _set_identity_insert(self, stmt: Statement, words: list[str]) -> Iterator[Result]:
-        text = _normalized_text(stmt)
+        text = stmt.text
         match = re.match(r"(?is)\s*SET\s+IDENTITY_INSERT\s+(.+?)\s+(ON|OFF)\s*;?\s*$", text)
         if not match:
             raise errors.syntax_error(words[-1], stmt.line)
@@ -849,7 +823,7 @@ class EngineSession:
         yield Message(0, 0, 1, text, stmt.line, frame.procedure)
 
     def _raiserror(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
-        text = _normalized_text(stmt)
+        text = stmt.text
         match = re.match(r"(?is)\s*RAISERROR\s*\((.*)\)\s*(WITH\s+(.*?))?\s*;?\s*$", text)
         if not match:
             raise errors.syntax_error("RAISERROR", stmt.line)
@@ -884,7 +858,7 @@ class EngineSession:
             if not frame.errors:
                 raise errors.rethrow_outside_catch()
             raise frame.errors[-1]
-        args_tree = parse_one("SELECT " + _normalized_text(stmt)[len(stmt.tokens[0].text) :])
+        args_tree = parse_one("SELECT " + stmt.text[len(stmt.tokens[0].text) :])
         number, message_text, state = [self._evaluate(a, frame) for a in args_tree.expressions]
         if int(number) < 50000:
             raise errors.throw_number_out_of_range()
@@ -963,7 +937,7 @@ class EngineSession:
         if not tokens:
             raise errors.syntax_error(stmt.word(0), stmt.line)
         if tokens[0].token_type == TokenType.L_PAREN:
-            text = _normalized_text(stmt)
+            text = stmt.text
             inner = parse_one("SELECT " + text[text.index("(") :])
             dynamic = self._evaluate(inner.expressions[0], frame)
             yield from self._nested_batch(str(dynamic or ""), [], frame)
@@ -1153,7 +1127,7 @@ class EngineSession:
     def _condition(self, stmt: Statement, frame: Frame) -> bool:
         tree = stmt.parsed
         if tree is None:
-            select = parse_one("SELECT CASE WHEN " + _normalized_text(stmt) + " THEN 1 ELSE 0 END", stmt.line - 1)
+            select = parse_one("SELECT CASE WHEN " + stmt.text + " THEN 1 ELSE 0 END", stmt.line - 1)
             stmt.parsed = tree = select
         plan = self._plan(stmt, frame, lambda: compile_query(tree, self._context(frame)))
         cursor = self._execute(plan, frame)
@@ -1594,7 +1568,7 @@ class _ExecCall:
 
 def _parse_exec(stmt: Statement) -> _ExecCall:
     """EXEC [@status =] proc [arg [, ...]] where arg is [@name =] value [OUTPUT]."""
-    text = _normalized_text(stmt)
+    text = stmt.text
     match = re.match(r"(?is)\s*EXEC(?:UTE)?\s+(?:@(\w+)\s*=\s*)?([\w.\[\]#$@]+)\s*(.*?)\s*;?\s*$", text)
     if not match:
         raise errors.syntax_error(stmt.word(1), stmt.line)
@@ -1680,7 +1654,7 @@ def _identifier(token: Any) -> str:
 def _parse_expression_statement(stmt: Statement, skip: int) -> exp.Expression:
     """The expression after the first ``skip`` tokens (PRINT x, RETURN x, WAITFOR DELAY x)."""
     if stmt.parsed is None:
-        text = _normalized_text(stmt)
+        text = stmt.text
         start = stmt.tokens[skip].start - stmt.tokens[0].start
         stmt.parsed = parse_one("SELECT " + text[start:].rstrip(";"), stmt.line - 1).expressions[0]
     return stmt.parsed  # type: ignore[return-value]
@@ -1702,7 +1676,9 @@ class _Context:
 
     def resolve_table(self, catalog_name: str | None, schema: str | None, name: str) -> Source | None:
         session = self.session
-        if name.startswith("#"):
+        if name.startswith("##"):
+            catalog_name, schema = "tempdb", "dbo"
+        elif name.startswith("#"):
             cat = session._catalog("temp")
             table = cat.table("dbo", name)
             return None if table is None else _source("temp", table, cat.version)
@@ -1798,12 +1774,57 @@ def builtin_session_function(session: EngineSession, name: str, args: list[Any])
         return 0 if session.trancount == 0 else (-1 if session.doomed else 1)
     if name == "SCOPE_IDENTITY":
         return Decimal(session.scope_identity) if session.scope_identity is not None else None
+    if name in ("OBJECT_ID", "OBJECT_NAME", "OBJECT_SCHEMA_NAME"):
+        return _object_function(session, name, args)
     if name == "TYPE_NAME":
         return _TYPE_IDS.get(int(args[0])) if args and args[0] is not None else None
     if name == "TYPE_ID":
         wanted = str(args[0]).lower() if args else ""
         return next((i for i, n in _TYPE_IDS.items() if n == wanted), None)
     raise errors.not_supported(f"the function {name}")
+
+
+def _object_function(session: EngineSession, name: str, args: list[Any]) -> Any:
+    """OBJECT_ID('[db.][schema.]name'[, type]), OBJECT_NAME(id[, db id]), OBJECT_SCHEMA_NAME(id[, db id])."""
+    if not args or args[0] is None:
+        return None
+    if name == "OBJECT_ID":
+        parts = _name_parts(str(args[0]))
+        if not parts:
+            return None
+        wanted = str(args[1]).strip().upper() if len(args) > 1 and args[1] is not None else None
+        found = _find_object(session, parts)
+        if found is None or (wanted and found.type != wanted):
+            return None
+        return found.object_id
+    database = session.engine.database_by_id(int(args[1])) if len(args) > 1 and args[1] is not None else None
+    db = database.name if database else session.database
+    cat = session._catalog(db)
+    row = next((o for o in cat.objects if o.object_id == int(args[0])), None)
+    if row is None:
+        return None
+    return row.name if name == "OBJECT_NAME" else cat.schema_names.get(row.schema_id)
+
+
+def _name_parts(text: str) -> list[str]:
+    """'db.schema.name' (brackets and quotes allowed, empty parts kept) as a list of parts."""
+    parts = [p.strip().strip('[]"') for p in re.split(r"\.(?![^\[]*\])", text.strip())]
+    return parts if parts and parts[-1] else []
+
+
+def _find_object(session: EngineSession, parts: list[str]) -> Any:
+    name = parts[-1]
+    schema = parts[-2] if len(parts) > 1 and parts[-2] else "dbo"
+    db = parts[-3] if len(parts) > 2 and parts[-3] else session.database
+    if name.startswith("##"):
+        db, schema = "tempdb", "dbo"
+    elif name.startswith("#"):
+        db, schema = "temp", "dbo"
+    elif session.engine.database(db) is None:
+        return None
+    cat = session._catalog(db if db == "temp" else session.engine.database(db).name)
+    schema_id = cat.schema_id(schema)
+    return next((o for o in cat.objects if o.schema_id == schema_id and o.name.lower() == name.lower()), None)
 
 
 _TYPE_IDS = {
@@ -1920,7 +1941,7 @@ def _inline_statement(session: EngineSession, stmt: Statement) -> bool:
     if keyword == "SET" and stmt.word(1) == "IDENTITY_INSERT":
         return False
     try:
-        text = _normalized_text(stmt)
+        text = stmt.text
         tree = parse_one(text if keyword != "CONDITION" else f"SELECT CASE WHEN {text} THEN 1 ELSE 0 END")
     except SqlError:
         return False

@@ -102,6 +102,8 @@ class Reader:
 
 def decode_ucs2(data: bytes) -> str:
     """UTF-16LE as clients send it; unpaired surrogates survive instead of failing."""
+    if len(data) % 2:
+        raise ProtocolError(f"UCS-2 text of odd length ({len(data)} bytes)")
     return data.decode("utf-16-le", "surrogatepass")
 
 
