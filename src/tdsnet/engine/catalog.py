@@ -9,6 +9,7 @@ table in an open transaction sees it, the others do not, as in SQL Server.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -47,6 +48,18 @@ CREATE TABLE IF NOT EXISTS {db}.__tdsnet_columns (
     computed_sql TEXT,
     collation TEXT,
     PRIMARY KEY (object_id, column_id)
+);
+CREATE TABLE IF NOT EXISTS {db}.__tdsnet_indexes (
+    object_id INTEGER NOT NULL,
+    index_id INTEGER NOT NULL,
+    name TEXT COLLATE NOCASE,
+    type INTEGER NOT NULL,
+    is_unique INTEGER NOT NULL,
+    is_primary_key INTEGER NOT NULL,
+    is_unique_constraint INTEGER NOT NULL,
+    columns TEXT NOT NULL,
+    filter TEXT,
+    PRIMARY KEY (object_id, index_id)
 );
 CREATE TABLE IF NOT EXISTS {db}.__tdsnet_identity (
     object_id INTEGER PRIMARY KEY,
@@ -89,6 +102,34 @@ class ColumnDef:
     collation: str | None = None
 
 
+CLUSTERED, NONCLUSTERED = 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class IndexColumn:
+    name: str
+    descending: bool = False
+    included: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDef:
+    """An index as sys.indexes shows it; PRIMARY KEY and UNIQUE constraints have one too."""
+
+    index_id: int
+    name: str
+    type: int  # CLUSTERED or NONCLUSTERED
+    is_unique: bool
+    is_primary_key: bool
+    is_unique_constraint: bool
+    columns: tuple[IndexColumn, ...]
+    filter: str | None = None
+
+    @property
+    def key_columns(self) -> tuple[IndexColumn, ...]:
+        return tuple(c for c in self.columns if not c.included)
+
+
 @dataclass(frozen=True, slots=True)
 class TableDef:
     object_id: int
@@ -100,6 +141,7 @@ class TableDef:
     create_date: str = ""
     definition: str | None = None
     _by_name: dict[str, ColumnDef] = field(default_factory=dict, compare=False, repr=False)
+    indexes: tuple[IndexDef, ...] = ()
 
     def column(self, name: str) -> ColumnDef | None:
         return self._by_name.get(name.lower())
@@ -185,6 +227,15 @@ def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
                 collation=row[10],
             )
         )
+    indexes: dict[int, list[IndexDef]] = {}
+    for object_id, index_id, name, kind, unique, primary, constraint, cols, where in con.execute(
+        f"SELECT object_id, index_id, name, type, is_unique, is_primary_key, is_unique_constraint, columns, filter"
+        f" FROM {q}.__tdsnet_indexes ORDER BY object_id, index_id"
+    ):
+        parsed = tuple(IndexColumn(c[0], bool(c[1]), bool(c[2])) for c in json.loads(cols))
+        indexes.setdefault(object_id, []).append(
+            IndexDef(index_id, name, kind, bool(unique), bool(primary), bool(constraint), parsed, where)
+        )
     tables: dict[tuple[str, str], TableDef] = {}
     by_id: dict[int, TableDef] = {}
     objects = tuple(
@@ -217,6 +268,7 @@ def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
             created,
             definition,
             {c.name.lower(): c for c in cols},
+            tuple(indexes.get(object_id, ())),
         )
         tables[(schema.lower(), name.lower())] = table
         by_id[object_id] = table
@@ -311,8 +363,32 @@ def add_columns(con: sqlite3.Connection, db: str, object_id: int, columns: list[
             )
 
 
+def add_index(con: sqlite3.Connection, db: str, object_id: int, index: IndexDef) -> None:
+    columns = json.dumps([[c.name, int(c.descending), int(c.included)] for c in index.columns])
+    con.execute(
+        f"INSERT INTO {quote(db)}.__tdsnet_indexes(object_id, index_id, name, type, is_unique, is_primary_key,"
+        " is_unique_constraint, columns, filter) VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            object_id,
+            index.index_id,
+            index.name,
+            index.type,
+            int(index.is_unique),
+            int(index.is_primary_key),
+            int(index.is_unique_constraint),
+            columns,
+            index.filter,
+        ),
+    )
+
+
+def drop_index(con: sqlite3.Connection, db: str, object_id: int, index_id: int) -> None:
+    con.execute(f"DELETE FROM {quote(db)}.__tdsnet_indexes WHERE object_id = ? AND index_id = ?", (object_id, index_id))
+
+
 def drop_object(con: sqlite3.Connection, db: str, object_id: int) -> None:
     q = quote(db)
+    con.execute(f"DELETE FROM {q}.__tdsnet_indexes WHERE object_id = ?", (object_id,))
     con.execute(f"DELETE FROM {q}.__tdsnet_columns WHERE object_id = ?", (object_id,))
     con.execute(f"DELETE FROM {q}.__tdsnet_identity WHERE object_id = ?", (object_id,))
     con.execute(

@@ -354,9 +354,51 @@ def create_table(con: sqlite3.Connection, db: str, spec: TableSpec, schema_id: i
     con.execute(f"CREATE TABLE {quote(db)}.{quote(storage_name)} (\n  {body}\n)")
     object_id = catalog.add_object(con, db, schema_id, spec.name, "U")
     catalog.add_columns(con, db, object_id, spec.columns)
+    next_index = 2
     for kind, cname, detail in spec.constraints:
         catalog.add_object(con, db, schema_id, cname, kind, parent=object_id, definition=json.dumps(detail))
+        if kind in ("PK", "UQ"):  # each key constraint is enforced by an index of the same name
+            index_id = 1 if kind == "PK" else next_index
+            next_index += kind != "PK"
+            columns = tuple(catalog.IndexColumn(c) for c in detail["columns"])
+            clustered = catalog.CLUSTERED if kind == "PK" else catalog.NONCLUSTERED
+            catalog.add_index(
+                con,
+                db,
+                object_id,
+                catalog.IndexDef(index_id, cname, clustered, True, kind == "PK", kind == "UQ", columns),
+            )
     return object_id
+
+
+def index_filter_sql(condition: exp.Expression, table: catalog.TableDef) -> str:
+    """A filtered index's WHERE: only the table's own columns and literals (SQLite allows no more)."""
+    for column in condition.find_all(exp.Column):
+        if table.column(column.name) is None:
+            raise errors.invalid_column(column.name)
+        column.set("table", None)
+    return condition.sql(dialect="sqlite")
+
+
+def sqlite_index_name(table_storage: str, index: str) -> str:
+    """SQLite index names are unique per database, SQL Server's per table."""
+    return f"{table_storage}.{index}"
+
+
+def create_index(
+    con: sqlite3.Connection, db: str, table: catalog.TableDef, index: catalog.IndexDef, filter_sql: str | None
+) -> None:
+    keys = ", ".join(f"{quote(c.name)}{' DESC' if c.descending else ''}" for c in index.key_columns)
+    unique = "UNIQUE " if index.is_unique else ""
+    where = f" WHERE {filter_sql}" if filter_sql else ""
+    name = sqlite_index_name(table.storage_name, index.name)
+    con.execute(f"CREATE {unique}INDEX {quote(db)}.{quote(name)} ON {quote(table.storage_name)} ({keys}){where}")
+    catalog.add_index(con, db, table.object_id, index)
+
+
+def drop_index(con: sqlite3.Connection, db: str, table: catalog.TableDef, index: catalog.IndexDef) -> None:
+    con.execute(f"DROP INDEX {quote(db)}.{quote(sqlite_index_name(table.storage_name, index.name))}")
+    catalog.drop_index(con, db, table.object_id, index.index_id)
 
 
 def drop_table(con: sqlite3.Connection, db: str, storage_name: str, object_id: int) -> None:

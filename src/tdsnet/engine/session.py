@@ -610,9 +610,12 @@ class EngineSession:
         yield StatementDone(plan.command, None if self.options.nocount else count, in_procedure=frame.in_procedure)
 
     def _create(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
-        kind = stmt.word(1)
+        kind = stmt.word(1).split(" ")[0]  # sqlglot tokenizes "CLUSTERED INDEX" as one token
         if kind == "DATABASE":
             yield from self._create_database(stmt)
+            return
+        if kind in ("INDEX", "UNIQUE", "CLUSTERED", "NONCLUSTERED"):
+            yield from self._create_index(stmt, frame)
             return
         if kind != "TABLE":
             raise errors.not_supported(f"CREATE {kind}")
@@ -654,6 +657,9 @@ class EngineSession:
         if kind == "DATABASE":
             yield from self._drop_database(stmt)
             return
+        if kind == "INDEX":
+            yield from self._drop_index(stmt)
+            return
         if kind != "TABLE":
             raise errors.not_supported(f"DROP {kind}")
         tree = _parse(stmt)
@@ -665,6 +671,107 @@ class EngineSession:
                     continue
                 raise errors.cannot_drop("table", name if not table.args.get("db") else f"{schema}.{name}")
             self._in_write(lambda f=found, d=db, c=con: ddl.drop_table(c, d, f.storage_name, f.object_id))
+        yield StatementDone("")
+
+    def _table_for_index(self, table: exp.Table) -> tuple[str, catalog.TableDef]:
+        db, schema, name, _con = self._ddl_target(table)
+        found = self._catalog(db).table(schema, name)
+        if found is None or found.type != "U":
+            raise SqlError(
+                1088,
+                16,
+                12,
+                f'Cannot find the object "{name}" because it does not exist or you do not have permissions.',
+            )
+        return db, found
+
+    def _create_index(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        tree = _parse(stmt)
+        index = tree.this
+        if not isinstance(index, exp.Index):
+            raise errors.syntax_error(stmt.word(2), stmt.line)
+        db, table = self._table_for_index(index.args["table"])
+        name = index.name
+        display = f"{table.schema}.{table.name}"
+        if any(i.name.lower() == name.lower() for i in table.indexes):
+            raise SqlError(
+                1913,
+                16,
+                1,
+                f"The operation failed because an index or statistics with name '{name}' already exists on table '{display}'.",
+            )
+        params = index.args.get("params")
+        columns = []
+        for ordered in params.args.get("columns") or []:
+            column = ordered.this if isinstance(ordered, exp.Ordered) else ordered
+            columns.append(catalog.IndexColumn(column.name, bool(ordered.args.get("desc"))))
+        columns += [catalog.IndexColumn(c.name, included=True) for c in params.args.get("include") or []]
+        for column in columns:
+            if table.column(column.name) is None:
+                raise SqlError(1911, 16, 1, f"Column name '{column.name}' does not exist in the target table or view.")
+        kind_text = str(tree.args.get("kind") or "").upper()
+        clustered = "NONCLUSTERED" not in kind_text and "CLUSTERED" in kind_text
+        existing = next((i for i in table.indexes if i.type == catalog.CLUSTERED), None)
+        if clustered and existing is not None:
+            raise SqlError(
+                1902,
+                16,
+                3,
+                f"Cannot create more than one clustered index on table '{display}'. Drop the existing clustered index '{existing.name}' before creating another.",
+            )
+        where = params.args.get("where")
+        filter_sql = None
+        if where is not None:
+            filter_sql = ddl.index_filter_sql(where.this, table)
+        index_id = 1 if clustered else max([i.index_id for i in table.indexes] + [1]) + 1
+        definition = catalog.IndexDef(
+            index_id,
+            name,
+            catalog.CLUSTERED if clustered else catalog.NONCLUSTERED,
+            bool(tree.args.get("unique")),
+            False,
+            False,
+            tuple(columns),
+            where.this.sql(dialect="tsql") if where is not None else None,
+        )
+        con = self._connection()
+        try:
+            self._in_write(lambda: ddl.create_index(con, db, table, definition, filter_sql))
+        except SqlError as error:
+            if error.number == 2627:
+                raise SqlError(
+                    1505,
+                    16,
+                    1,
+                    f"The CREATE UNIQUE INDEX statement terminated because a duplicate key was found for the object name '{display}' and the index name '{name}'.",
+                ) from None
+            raise
+        yield StatementDone("")
+
+    def _drop_index(self, stmt: Statement) -> Iterator[Result]:
+        tree = _parse(stmt)
+        on = tree.args.get("cluster")
+        for item in tree.args.get("tables") or []:
+            if isinstance(on, exp.OnProperty):
+                table_node, name = on.this, item.name
+            else:  # DROP INDEX table.index
+                table_node, name = exp.Table(this=item.args.get("db"), db=item.args.get("catalog")), item.name
+            db, table = self._table_for_index(table_node)
+            index = next((i for i in table.indexes if i.name.lower() == name.lower()), None)
+            if index is None:
+                if tree.args.get("exists"):
+                    continue
+                raise errors.cannot_drop("index", f"{table.name}.{name}")
+            if index.is_primary_key or index.is_unique_constraint:
+                what = "PRIMARY KEY" if index.is_primary_key else "UNIQUE KEY"
+                raise SqlError(
+                    3723,
+                    16,
+                    5,
+                    f"An explicit DROP INDEX is not allowed on index '{table.schema}.{table.name}.{name}'. It is being used for {what} constraint enforcement.",
+                )
+            con = self._connection()
+            self._in_write(lambda t=table, i=index, d=db, c=con: ddl.drop_index(c, d, t, i))
         yield StatementDone("")
 
     def _create_database(self, stmt: Statement) -> Iterator[Result]:
