@@ -229,6 +229,45 @@ def user_error(message: str, severity: int = 16, state: int = 1, number: int = 5
     return SqlError(number, severity, state, message)
 
 
+def index_exists(name: str, table: str) -> SqlError:
+    return SqlError(
+        1913,
+        16,
+        1,
+        f"The operation failed because an index or statistics with name '{name}' already exists on table '{table}'.",
+    )
+
+
+def second_clustered_index(table: str, existing: str) -> SqlError:
+    return SqlError(
+        1902,
+        16,
+        3,
+        f"Cannot create more than one clustered index on table '{table}'. Drop the existing clustered index "
+        f"'{existing}' before creating another.",
+    )
+
+
+def duplicate_key_in_new_index(table: str, index: str) -> SqlError:
+    return SqlError(
+        1505,
+        16,
+        1,
+        f"The CREATE UNIQUE INDEX statement terminated because a duplicate key was found for the object name "
+        f"'{table}' and the index name '{index}'.",
+    )
+
+
+def drop_constraint_index(qualified_index: str, constraint_kind: str) -> SqlError:
+    return SqlError(
+        3723,
+        16,
+        5,
+        f"An explicit DROP INDEX is not allowed on index '{qualified_index}'. It is being used for "
+        f"{constraint_kind} constraint enforcement.",
+    )
+
+
 def rethrow_outside_catch() -> SqlError:
     return SqlError(
         10704,

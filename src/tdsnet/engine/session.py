@@ -694,12 +694,7 @@ class EngineSession:
         name = index.name
         display = f"{table.schema}.{table.name}"
         if any(i.name.lower() == name.lower() for i in table.indexes):
-            raise SqlError(
-                1913,
-                16,
-                1,
-                f"The operation failed because an index or statistics with name '{name}' already exists on table '{display}'.",
-            )
+            raise errors.index_exists(name, display)
         params = index.args.get("params")
         columns = []
         for ordered in params.args.get("columns") or []:
@@ -713,12 +708,7 @@ class EngineSession:
         clustered = "NONCLUSTERED" not in kind_text and "CLUSTERED" in kind_text
         existing = next((i for i in table.indexes if i.type == catalog.CLUSTERED), None)
         if clustered and existing is not None:
-            raise SqlError(
-                1902,
-                16,
-                3,
-                f"Cannot create more than one clustered index on table '{display}'. Drop the existing clustered index '{existing.name}' before creating another.",
-            )
+            raise errors.second_clustered_index(display, existing.name)
         where = params.args.get("where")
         filter_sql = None
         if where is not None:
@@ -739,12 +729,7 @@ class EngineSession:
             self._in_write(lambda: ddl.create_index(con, db, table, definition, filter_sql))
         except SqlError as error:
             if error.number == 2627:
-                raise SqlError(
-                    1505,
-                    16,
-                    1,
-                    f"The CREATE UNIQUE INDEX statement terminated because a duplicate key was found for the object name '{display}' and the index name '{name}'.",
-                ) from None
+                raise errors.duplicate_key_in_new_index(display, name) from None
             raise
         yield StatementDone("")
 
@@ -764,12 +749,7 @@ class EngineSession:
                 raise errors.cannot_drop("index", f"{table.name}.{name}")
             if index.is_primary_key or index.is_unique_constraint:
                 what = "PRIMARY KEY" if index.is_primary_key else "UNIQUE KEY"
-                raise SqlError(
-                    3723,
-                    16,
-                    5,
-                    f"An explicit DROP INDEX is not allowed on index '{table.schema}.{table.name}.{name}'. It is being used for {what} constraint enforcement.",
-                )
+                raise errors.drop_constraint_index(f"{table.schema}.{table.name}.{name}", what)
             con = self._connection()
             self._in_write(lambda t=table, i=index, d=db, c=con: ddl.drop_index(c, d, t, i))
         yield StatementDone("")
