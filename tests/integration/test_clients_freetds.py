@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import Server, requires
+from harness import Server, requires
 
 pytestmark = pytest.mark.clients
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLIENTS, JTDS_JAR, Server
+from harness import CLIENTS, JTDS_JAR, Server
 from typecases import CASES, Case
 
 pytestmark = [

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import CLIENTS, Server, node_clients_ready
+from harness import CLIENTS, Server, node_clients_ready
 from typecases import (
     CASES,
     Case,

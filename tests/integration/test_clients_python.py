@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Server, odbc_driver_path
+from harness import Server, odbc_driver_path
 from typecases import (
     CASES,
     Case,

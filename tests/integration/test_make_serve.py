@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port
+from harness import ROOT, free_port
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None or shutil.which("make") is None, reason="git and make are needed"

@@ -13,7 +13,7 @@ import time
 import pytest
 
 import rawtds
-from conftest import Server, start_server
+from harness import Server, start_server
 from tdsnet.tds import login7, tokens
 from tdsnet.tds.packets import PacketType
 
@@ -132,7 +132,7 @@ def test_attention_with_nothing_running_gets_done_attn(server: Server) -> None:
 
 def test_odbc_cancel_interrupts_a_long_query(server: Server) -> None:
     pyodbc = pytest.importorskip("pyodbc")
-    from conftest import odbc_driver_path
+    from harness import odbc_driver_path
 
     driver = odbc_driver_path()
     if driver is None:

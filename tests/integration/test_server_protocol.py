@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 import rawtds
-from conftest import Server, start_server
+from harness import Server, start_server
 from tdsnet.tds import prelogin, requests, tokens
 from tdsnet.tds.packets import PacketType, Status
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import Server, odbc_driver_path
+from harness import Server, odbc_driver_path
 
 pytestmark = pytest.mark.clients
 

@@ -16,7 +16,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ..sqltypes import SqlType, parse_type
+from .modules import ModuleSpec, parse_module
 from .storage import quote
+
+MODULE_TYPES = ("P", "FN", "IF")
 
 META_TABLES = """
 CREATE TABLE IF NOT EXISTS {db}.__tdsnet_schemas (
@@ -169,6 +172,23 @@ class ObjectRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ModuleDef:
+    """A stored procedure or function, as its stored definition describes it."""
+
+    object_id: int
+    schema: str
+    spec: ModuleSpec
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """An immutable snapshot of one database's objects."""
 
@@ -178,6 +198,10 @@ class Catalog:
     by_id: dict[int, TableDef]
     objects: tuple[ObjectRow, ...] = ()
     schema_names: dict[int, str] = field(default_factory=dict)
+    modules: dict[tuple[str, str], ModuleDef] = field(default_factory=dict)
+
+    def module(self, schema: str, name: str) -> ModuleDef | None:
+        return self.modules.get((schema.lower(), name.lower()))
 
     def schema_id(self, name: str) -> int | None:
         return self.schemas.get(name.lower())
@@ -272,7 +296,12 @@ def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
         )
         tables[(schema.lower(), name.lower())] = table
         by_id[object_id] = table
-    return Catalog(version, schemas, tables, by_id, objects, schema_names)
+    modules = {}
+    for row in objects:
+        if row.type in MODULE_TYPES and row.definition:
+            schema = schema_names.get(row.schema_id, "dbo")
+            modules[(schema.lower(), row.name.lower())] = ModuleDef(row.object_id, schema, parse_module(row.definition))
+    return Catalog(version, schemas, tables, by_id, objects, schema_names, modules)
 
 
 def schema_version(con: sqlite3.Connection, db: str) -> int:
@@ -384,6 +413,19 @@ def add_index(con: sqlite3.Connection, db: str, object_id: int, index: IndexDef)
 
 def drop_index(con: sqlite3.Connection, db: str, object_id: int, index_id: int) -> None:
     con.execute(f"DELETE FROM {quote(db)}.__tdsnet_indexes WHERE object_id = ? AND index_id = ?", (object_id, index_id))
+
+
+def update_definition(con: sqlite3.Connection, db: str, object_id: int, kind: str, definition: str) -> None:
+    con.execute(
+        f"UPDATE {quote(db)}.__tdsnet_objects SET type = ?, definition = ?, modify_date = ? WHERE object_id = ?",
+        (kind, definition, now_text(), object_id),
+    )
+
+
+def touch(con: sqlite3.Connection, db: str) -> None:
+    """Bump SQLite's schema_version (which keys the catalog cache) for changes that are only rows."""
+    con.execute(f"CREATE TABLE {quote(db)}.__tdsnet_touch (x)")
+    con.execute(f"DROP TABLE {quote(db)}.__tdsnet_touch")
 
 
 def drop_object(con: sqlite3.Connection, db: str, object_id: int) -> None:

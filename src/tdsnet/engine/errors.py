@@ -16,7 +16,7 @@ class SqlError(Exception):
     severity: int
     state: int
     message: str
-    line: int = 1
+    line: int = 0  # 0 until the statement that raised it locates it
     procedure: str = ""
     # Whether the error ends the batch (as opposed to only the statement).
     aborts_batch: bool = False
@@ -30,22 +30,22 @@ class SqlError(Exception):
         return replace(self, line=line, procedure=self.procedure if procedure is None else procedure)
 
 
-def syntax_error(near: str, line: int = 1) -> SqlError:
+def syntax_error(near: str, line: int = 0) -> SqlError:
     if near == "":
         return SqlError(102, 15, 1, "Incorrect syntax near the end of the input.", line)
     return SqlError(102, 15, 1, f"Incorrect syntax near '{near}'.", line)
 
 
-def keyword_syntax_error(keyword: str, line: int = 1) -> SqlError:
+def keyword_syntax_error(keyword: str, line: int = 0) -> SqlError:
     return SqlError(156, 15, 1, f"Incorrect syntax near the keyword '{keyword}'.", line)
 
 
 def invalid_object(name: str) -> SqlError:
-    return SqlError(208, 16, 1, f"Invalid object name '{name}'.")
+    return SqlError(208, 16, 1, f"Invalid object name '{name}'.", aborts_batch=True)
 
 
 def invalid_column(name: str) -> SqlError:
-    return SqlError(207, 16, 1, f"Invalid column name '{name}'.")
+    return SqlError(207, 16, 1, f"Invalid column name '{name}'.", aborts_batch=True)
 
 
 def ambiguous_column(name: str) -> SqlError:
@@ -53,7 +53,7 @@ def ambiguous_column(name: str) -> SqlError:
 
 
 def multipart_not_bound(name: str) -> SqlError:
-    return SqlError(4104, 16, 1, f'The multi-part identifier "{name}" could not be bound.')
+    return SqlError(4104, 16, 1, f'The multi-part identifier "{name}" could not be bound.', aborts_batch=True)
 
 
 def object_exists(name: str) -> SqlError:
@@ -114,11 +114,12 @@ def conversion_failed(value: str, type_name: str, what: str = "value") -> SqlErr
         16,
         1,
         f"Conversion failed when converting the {what} '{value}' to data type {type_name}.",
+        aborts_batch=True,
     )
 
 
 def conversion_error(from_type: str, to_type: str) -> SqlError:
-    return SqlError(8114, 16, 5, f"Error converting data type {from_type} to {to_type}.")
+    return SqlError(8114, 16, 5, f"Error converting data type {from_type} to {to_type}.", aborts_batch=True)
 
 
 def date_conversion_failed() -> SqlError:

@@ -25,7 +25,7 @@ from sqlglot.tokens import TokenType
 
 from .. import sqltypes
 from ..sqltypes import SqlType, TypeError_, parse_type
-from . import batch, catalog, ddl, dml, errors, functions, storage, system, values
+from . import batch, catalog, ddl, dml, errors, functions, modules, storage, system, values
 from .batch import Block, Break, Continue, If, Node, Statement, TryCatch, While
 from .compiler import Plan, Source, SourceColumn, compile_expression, compile_query, table_name
 from .dialect import parse_one
@@ -233,8 +233,9 @@ def _declarations(stmt: Statement) -> list[tuple[str, SqlType, exp.Expression | 
             st = parse_type(kind.sql(dialect="tsql"))
         except TypeError_ as exc:
             raise SqlError(2715, 16, 3, str(exc)) from None
+        default = item.args.get("default")  # False when there is no initialiser
         for target in targets:
-            found.append((target.name.lower(), st, item.args.get("default")))
+            found.append((target.name.lower(), st, default if isinstance(default, exp.Expression) else None))
     return found
 
 
@@ -261,6 +262,7 @@ class Frame:
     in_procedure: bool = False
     try_depth: int = 0
     errors: list[SqlError] = field(default_factory=list)
+    line_offset: int = 0  # a procedure's body starts this many lines into its CREATE text
 
 
 class _Break(Exception):
@@ -335,7 +337,7 @@ class EngineSession:
         """One RPC call.  ``params`` are objects with name, value, type, output."""
         with self._running(inline):
             try:
-                yield from self._rpc(name.lower().rsplit(".", 1)[-1], list(params))
+                yield from self._rpc(name, list(params))
             except SqlError as error:
                 yield self._message(error)
                 yield ProcedureDone(error=True)
@@ -470,11 +472,8 @@ class EngineSession:
             yield from self._dispatch(stmt, frame)
             self.last_error = 0
         except SqlError as error:
-            error = error if error.line > 1 or stmt.line == 1 else error.at(stmt.line)
-            if error.line == 1 and stmt.line > 1:
-                error = error.at(stmt.line)
-            if frame.procedure and not error.procedure:
-                error = error.at(error.line, frame.procedure)
+            if not error.line:
+                error = error.at(stmt.line + frame.line_offset, error.procedure or frame.procedure)
             self.last_error = error.number
             if frame.try_depth > 0 and 10 < error.severity < 20:
                 raise error from None
@@ -487,7 +486,7 @@ class EngineSession:
                 raise BatchAborted from None
 
     def _message(self, error: SqlError) -> Message:
-        return Message(error.number, error.severity, error.state, error.message, error.line, error.procedure)
+        return Message(error.number, error.severity, error.state, error.message, error.line or 1, error.procedure)
 
     def _dispatch(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         keyword = stmt.keyword
@@ -617,6 +616,9 @@ class EngineSession:
         if kind in ("INDEX", "UNIQUE", "CLUSTERED", "NONCLUSTERED"):
             yield from self._create_index(stmt, frame)
             return
+        if kind in ("PROC", "PROCEDURE", "FUNCTION", "OR"):
+            yield from self._create_module(stmt)
+            return
         if kind != "TABLE":
             raise errors.not_supported(f"CREATE {kind}")
         tree = _parse(stmt)
@@ -660,6 +662,9 @@ class EngineSession:
         if kind == "INDEX":
             yield from self._drop_index(stmt)
             return
+        if kind in ("PROC", "PROCEDURE", "FUNCTION"):
+            yield from self._drop_module(stmt)
+            return
         if kind != "TABLE":
             raise errors.not_supported(f"DROP {kind}")
         tree = _parse(stmt)
@@ -671,6 +676,77 @@ class EngineSession:
                     continue
                 raise errors.cannot_drop("table", name if not table.args.get("db") else f"{schema}.{name}")
             self._in_write(lambda f=found, d=db, c=con: ddl.drop_table(c, d, f.storage_name, f.object_id))
+        yield StatementDone("")
+
+    def _alter(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        kind = stmt.word(1)
+        if kind in ("PROC", "PROCEDURE", "FUNCTION"):
+            yield from self._create_module(stmt)
+            return
+        raise errors.not_supported(f"ALTER {kind}")
+
+    def _create_module(self, stmt: Statement) -> Iterator[Result]:
+        spec = modules.parse_module(stmt.text, stmt.line)
+        verb = "ALTER" if spec.alter else "CREATE"
+        what = "PROCEDURE" if spec.kind == modules.PROCEDURE else "FUNCTION"
+        if spec.database is not None:
+            raise errors.SqlError(
+                166,
+                15,
+                1,
+                f"'{verb} {what}' does not allow specifying the database name as a prefix to the object name.",
+            )
+        schema = spec.schema or "dbo"
+        db = self.database
+        cat = self._catalog(db)
+        schema_id = cat.schema_id(schema)
+        if schema_id is None:
+            raise errors.SqlError(
+                2760,
+                16,
+                1,
+                f'The specified schema name "{schema}" either does not exist or you do not have permission to use it.',
+            )
+        existing = cat.module(schema, spec.name)
+        clash = (
+            existing
+            or cat.table(schema, spec.name)
+            or next((o for o in cat.objects if o.schema_id == schema_id and o.name.lower() == spec.name.lower()), None)
+        )
+        con = self._connection()
+        if spec.alter or (spec.create_or_alter and existing is not None):
+            if existing is None or (existing.kind == modules.PROCEDURE) != (spec.kind == modules.PROCEDURE):
+                raise errors.invalid_object(spec.name)
+            self._in_write(
+                lambda: (
+                    catalog.update_definition(con, db, existing.object_id, spec.kind, spec.definition),
+                    catalog.touch(con, db),
+                )
+            )
+        elif clash is not None:
+            raise errors.object_exists(spec.name)
+        else:
+            self._in_write(
+                lambda: (
+                    catalog.add_object(con, db, schema_id, spec.name, spec.kind, definition=spec.definition),
+                    catalog.touch(con, db),
+                )
+            )
+        yield StatementDone("")
+
+    def _drop_module(self, stmt: Statement) -> Iterator[Result]:
+        names = _dropped_names(stmt)
+        kind_text = "procedure" if stmt.word(1) in ("PROC", "PROCEDURE") else "function"
+        exists = stmt.word(2) == "IF" and stmt.word(3) == "EXISTS"
+        con = self._connection()
+        for parts in names:
+            found = self._find_module(parts)
+            if found is None or (found[1].kind == modules.PROCEDURE) != (kind_text == "procedure"):
+                if exists:
+                    continue
+                raise errors.cannot_drop(kind_text, ".".join(parts))
+            db, module = found
+            self._in_write(lambda d=db, m=module: (catalog.drop_object(con, d, m.object_id), catalog.touch(con, d)))
         yield StatementDone("")
 
     def _table_for_index(self, table: exp.Table) -> tuple[str, catalog.TableDef]:
@@ -1030,72 +1106,192 @@ class EngineSession:
             yield from self._nested_batch(str(dynamic or ""), [], frame)
             return
         call = _parse_exec(stmt)
-        args = []
-        for name, expression, output in call.arguments:
-            value = self._evaluate(expression, frame) if expression is not None else None
-            args.append(
-                _Arg(
-                    name,
-                    value,
-                    values.type_of_value(value) if value is not None else None,
-                    output,
-                    expression,
-                )
+        args = [
+            _Arg(
+                name,
+                self._evaluate(expression, frame) if expression is not None else None,
+                None,
+                output,
+                expression,
+                default=expression is None,
             )
-        results = list(self._rpc(call.procedure.lower().rsplit(".", 1)[-1], args, nested=True, frame=frame))
+            for name, expression, output in call.arguments
+        ]
         status = 0
-        for item in results:
-            if isinstance(item, ReturnStatus):
-                status = item.value
-            elif isinstance(item, OutputParameter):
-                arg = next(
-                    (a for a in args if a.output and (a.name or "").lower() == item.name.lower().lstrip("@")),
-                    None,
-                )
-                target = arg.target_variable() if arg else None
+        for item in self._rpc(call.procedure, args):
+            if isinstance(item, OutputParameter):
+                target = args[item.ordinal].target_variable() if item.ordinal < len(args) else None
                 if target:
                     self._set_variable(frame, target, item.value)
-            elif isinstance(item, ProcedureDone):
                 continue
-            else:
-                yield item
+            if isinstance(item, ReturnStatus):
+                status = item.value
+            yield item
         if call.status_variable:
             self._set_variable(frame, call.status_variable, status)
 
-    # --- RPC ------------------------------------------------------------------------------------
+    def _rpc(self, written: str, params: list[Any]) -> Iterator[Result]:
+        """A procedure call: the special procedures RPC clients use, system procedures the
+        instance registers, or a user procedure (sp_ names fall back to master)."""
+        parts = [p.strip('[]"') for p in written.split(".")]
+        name = parts[-1].lower()
+        special = _SPECIAL_PROCEDURES.get(name)
+        if special is not None:
+            yield from special(self, params)
+            return
+        if name in self.engine.registry.procedures and len(parts) <= 2:
+            yield from self._system_procedure(name, params)
+            return
+        found = self._find_module(parts)
+        if found is None and name.startswith("sp_") and len(parts) < 3:
+            found = self._find_module(["master", parts[-2] if len(parts) > 1 else "dbo", parts[-1]])
+        if found is None or found[1].kind != modules.PROCEDURE:
+            raise errors.unknown_procedure(parts[-1])
+        yield from self._call_procedure(found[0], found[1], params)
 
-    def _rpc(self, name: str, params: list[Any], nested: bool = False, frame: Frame | None = None) -> Iterator[Result]:
-        if name == "sp_executesql":
-            yield from self._sp_executesql(params)
-        elif name in ("sp_prepare", "sp_prepexec"):
-            yield from self._sp_prepare(params, execute=name == "sp_prepexec")
-        elif name == "sp_execute":
-            yield from self._sp_execute(params)
-        elif name == "sp_unprepare":
-            handle = _param_value(params, 0)
-            self.prepared.pop(int(handle or 0), None)
-            yield ReturnStatus(0)
-            yield ProcedureDone()
-        elif name == "sp_reset_connection":
-            yield from self.reset()
-            yield ReturnStatus(0)
-            yield ProcedureDone()
-        elif name in self.engine.registry.procedures:
-            positional = [p.value for p in params if not p.name]
-            named = {p.name.lower().lstrip("@"): p.value for p in params if p.name}
-            self._prepare_store_write()
-            status = 0
-            for item in self.engine.registry.procedures[name].handler(self, positional, named):
-                if isinstance(item, StatementDone):
-                    item.in_procedure = True
-                if isinstance(item, ReturnStatus):
-                    status = item.value
-                    continue
-                yield item
-            yield ReturnStatus(status)
-            yield ProcedureDone()
-        else:
-            raise errors.unknown_procedure(name)
+    def _system_procedure(self, name: str, params: list[Any]) -> Iterator[Result]:
+        positional = [p.value for p in params if not p.name]
+        named = {p.name.lower().lstrip("@"): p.value for p in params if p.name}
+        self._prepare_store_write()
+        status = 0
+        for item in self.engine.registry.procedures[name].handler(self, positional, named):
+            if isinstance(item, StatementDone):
+                item.in_procedure = True
+            if isinstance(item, ReturnStatus):
+                status = item.value
+                continue
+            yield item
+        yield ReturnStatus(status)
+        yield ProcedureDone()
+
+    def _sp_unprepare(self, params: list[Any]) -> Iterator[Result]:
+        self.prepared.pop(int(_param_value(params, 0) or 0), None)
+        yield ReturnStatus(0)
+        yield ProcedureDone()
+
+    def _sp_reset_connection(self, params: list[Any]) -> Iterator[Result]:
+        yield from self.reset()
+        yield ReturnStatus(0)
+        yield ProcedureDone()
+
+    def _find_module(self, parts: list[str]) -> tuple[str, catalog.ModuleDef] | None:
+        """(database, module) for [db.][schema.]name, or None."""
+        db = parts[-3] if len(parts) > 2 and parts[-3] else self.database
+        schema = parts[-2] if len(parts) > 1 and parts[-2] else "dbo"
+        database = self.engine.database(db)
+        if database is None:
+            return None
+        module = self._catalog(database.name).module(schema, parts[-1])
+        return None if module is None else (database.name, module)
+
+    def _call_procedure(self, db: str, module: catalog.ModuleDef, args: list[Any]) -> Iterator[Result]:
+        spec = module.spec
+        bound = self._bind_arguments(spec, args)
+        frame = Frame(in_procedure=True, procedure=spec.name, line_offset=spec.body_line - 1)
+        for param, value in zip(spec.parameters, bound, strict=True):
+            frame.variables[param.key] = Variable(param.type, value)
+        parsed = self.engine.parse(spec.body)
+        frame.declared = {**parsed.declared, **{p.key: p.type for p in spec.parameters}}
+        if self.nest_level >= modules.MAX_NESTING:
+            raise errors.SqlError(
+                217,
+                16,
+                1,
+                f"Maximum stored procedure, function, trigger, or view nesting level exceeded (limit {modules.MAX_NESTING}).",
+                aborts_batch=True,
+            )
+        status, error = 0, False
+        trancount = self.trancount
+        previous, self.database = self.database, db
+        self.nest_level += 1
+        try:
+            yield from self._block(parsed.block, frame)
+        except _Return as returned:
+            status = returned.value or 0
+        except BatchAborted:
+            status, error = -6, True
+        finally:
+            self.nest_level -= 1
+            self.database = previous
+        if self.trancount != trancount and not error:
+            yield self._message(
+                errors.SqlError(
+                    266,
+                    16,
+                    2,
+                    "Transaction count after EXECUTE indicates a mismatching number of BEGIN and COMMIT statements. "
+                    f"Previous count = {trancount}, current count = {self.trancount}.",
+                    procedure=spec.name,
+                )
+            )
+        yield ReturnStatus(status)
+        for index, arg in enumerate(args):
+            param = _parameter_for(spec, args, index)
+            if param is not None and param.output and arg.output:
+                yield OutputParameter(index, f"@{param.name}", param.type, frame.variables[param.key].value)
+        yield ProcedureDone(error=error)
+
+    def _bind_arguments(self, spec: modules.ModuleSpec, args: list[Any]) -> list[Any]:
+        """Values for a module's parameters from positional and @named arguments, as SQL Server binds them."""
+        given: dict[str, Any] = {}
+        named_seen = False
+        for index, arg in enumerate(args):
+            if arg.name:
+                named_seen = True
+                param = next((p for p in spec.parameters if p.key == arg.name.lower().lstrip("@")), None)
+                if param is None:
+                    raise errors.SqlError(
+                        8145,
+                        16,
+                        2,
+                        f"{arg.name if arg.name.startswith('@') else '@' + arg.name} is not a parameter for procedure {spec.name}.",
+                    )
+            else:
+                if named_seen:
+                    raise errors.SqlError(
+                        119,
+                        15,
+                        1,
+                        f"Must pass parameter number {index + 1} and subsequent parameters as '@name = value'. After "
+                        "the form '@name = value' has been used, all subsequent parameters must be passed in the form "
+                        "'@name = value'.",
+                    )
+                if index >= len(spec.parameters):
+                    kind = "Procedure" if spec.kind == modules.PROCEDURE else "Procedure or function"
+                    raise errors.SqlError(8144, 16, 2, f"{kind} {spec.name} has too many arguments specified.")
+                param = spec.parameters[index]
+            if arg.output and not param.output:
+                raise errors.SqlError(
+                    8162,
+                    16,
+                    2,
+                    f'The formal parameter "@{param.name}" was not declared as an OUTPUT parameter, but '
+                    "the actual parameter passed in requested output.",
+                )
+            if not getattr(arg, "default", False):
+                given[param.key] = arg.value
+        bound = []
+        for param in spec.parameters:
+            if param.key in given:
+                value = given[param.key]
+                bound.append(None if value is None else values.cast(value, param.type))
+            elif param.default is not None:
+                bound.append(self._default_value(param))
+            elif param.output:
+                bound.append(None)
+            else:
+                raise errors.SqlError(
+                    201,
+                    16,
+                    4,
+                    f"Procedure or function '{spec.name}' expects parameter '@{param.name}', which was not supplied.",
+                )
+        return bound
+
+    def _default_value(self, param: modules.Parameter) -> Any:
+        expression = parse_one(f"SELECT {param.default}").expressions[0]
+        value = self._evaluate(expression, Frame())
+        return None if value is None else values.cast(value, param.type)
 
     def _sp_executesql(self, params: list[Any]) -> Iterator[Result]:
         if not params:
@@ -1639,6 +1835,7 @@ class _Arg:
     type: SqlType | None
     output: bool
     expression: exp.Expression | None = None
+    default: bool = False  # EXEC p DEFAULT
 
     def target_variable(self) -> str | None:
         if isinstance(self.expression, exp.Parameter):
@@ -1698,6 +1895,34 @@ def _split_arguments(text: str) -> list[str]:
     if "".join(current).strip():
         parts.append("".join(current))
     return parts
+
+
+def _dropped_names(stmt: Statement) -> list[list[str]]:
+    """The object names of DROP PROCEDURE/FUNCTION [IF EXISTS] a, b.c: each as its dotted parts."""
+    tokens = stmt.tokens[2:]
+    if len(tokens) >= 2 and tokens[0].text.upper() == "IF" and tokens[1].text.upper() == "EXISTS":
+        tokens = tokens[2:]
+    names: list[list[str]] = [[]]
+    for token in tokens:
+        if token.token_type == TokenType.COMMA:
+            names.append([])
+        elif token.token_type == TokenType.SEMICOLON:
+            break
+        elif token.token_type != TokenType.DOT:
+            names[-1].append(token.text)
+    if not all(names):
+        raise errors.syntax_error("", stmt.line)
+    return names
+
+
+def _parameter_for(spec: modules.ModuleSpec, args: list[Any], index: int) -> modules.Parameter | None:
+    arg = args[index]
+    if arg.name:
+        return next((p for p in spec.parameters if p.key == arg.name.lower().lstrip("@")), None)
+    return spec.parameters[index] if index < len(spec.parameters) else None
+
+
+_SPECIAL_PROCEDURES: dict[str, Any] = {}
 
 
 def _param_value(params: list[Any], index: int) -> Any:
@@ -1988,6 +2213,17 @@ def server_property(session: EngineSession, name: str) -> Any:
     return props.get(name.lower())
 
 
+_SPECIAL_PROCEDURES.update(
+    {
+        "sp_executesql": EngineSession._sp_executesql,
+        "sp_prepare": lambda self, params: self._sp_prepare(params, execute=False),
+        "sp_prepexec": lambda self, params: self._sp_prepare(params, execute=True),
+        "sp_execute": EngineSession._sp_execute,
+        "sp_unprepare": EngineSession._sp_unprepare,
+        "sp_reset_connection": EngineSession._sp_reset_connection,
+    }
+)
+
 _HANDLERS = {
     "SELECT": EngineSession._select,
     "WITH": EngineSession._select,
@@ -1995,6 +2231,7 @@ _HANDLERS = {
     "UPDATE": EngineSession._dml,
     "DELETE": EngineSession._dml,
     "CREATE": EngineSession._create,
+    "ALTER": EngineSession._alter,
     "DROP": EngineSession._drop,
     "USE": EngineSession._use,
     "DECLARE": EngineSession._declare,

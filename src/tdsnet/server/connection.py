@@ -412,7 +412,7 @@ class ClientConnection:
                 error.state,
                 error.message,
                 error.procedure,
-                error.line,
+                error.line or 1,
             )
         except Exception as exc:
             log.error("request failed:\n%s", traceback.format_exc())

@@ -1,0 +1,194 @@
+"""Test harness: real `tdsnet serve` processes on loopback, and where the real clients live.
+
+Imported by name (`from harness import Server`); the fixtures are in conftest.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = ROOT / "tests" / "clients"
+SA_PASSWORD = "Tds!net-Test9"
+_LISTENING = re.compile(r"listening on TCP port (\d+)")
+
+
+@dataclass
+class Server:
+    """A running `tdsnet serve` process."""
+
+    data_dir: Path
+    process: subprocess.Popen
+    port: int
+    host: str = "127.0.0.1"
+    sa_password: str = SA_PASSWORD
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def errorlog(self) -> Path:
+        return self.data_dir / "log" / "ERRORLOG"
+
+    @property
+    def certificate(self) -> Path:
+        return self.data_dir / "tdsnet.crt"
+
+    def errorlog_text(self) -> str:
+        return self.errorlog.read_text(encoding="utf-8") if self.errorlog.exists() else ""
+
+    def wait_for_log(self, pattern: str, timeout: float = 10) -> str:
+        """Wait until the ERRORLOG has a line matching ``pattern``; return the text."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.errorlog_text()
+            if re.search(pattern, text):
+                return text
+            time.sleep(0.05)
+        raise AssertionError(f"ERRORLOG has no line matching {pattern!r}:\n{self.errorlog_text()}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        return self.process.returncode
+
+    def odbc(self, **options: str) -> str:
+        """An ODBC Driver 18 connection string for this server."""
+        parts = {
+            "Server": f"{self.host},{self.port}",
+            "UID": "sa",
+            "PWD": self.sa_password,
+            "Database": "master",
+            "Encrypt": "yes",
+            "TrustServerCertificate": "yes",
+        }
+        parts.update(options)
+        return ";".join(f"{k}={v}" for k, v in parts.items() if v is not None)
+
+
+def start_server(
+    data_dir: Path,
+    *args: str,
+    sa_password: str | None = SA_PASSWORD,
+    env: dict[str, str] | None = None,
+    listen: str = "127.0.0.1",
+    port: int = 0,
+    timeout: float = 30,
+) -> Server:
+    command = [
+        sys.executable,
+        "-m",
+        "tdsnet",
+        "serve",
+        "--data-dir",
+        str(data_dir),
+        "--port",
+        str(port),
+    ]
+    if listen:
+        command += ["--listen", listen]
+    if sa_password is not None:
+        command += ["--sa-password", sa_password]
+    command += list(args)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )
+    output: list[str] = []
+    deadline = time.monotonic() + timeout
+    found = None
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        output.append(line)
+        match = _LISTENING.search(line)
+        if match and found is None:
+            found = int(match.group(1))
+        if "connect with" in line:
+            break
+    if found is None:
+        process.kill()
+        raise RuntimeError("tdsnet serve did not start:\n" + "".join(output) + (process.stdout.read() or ""))
+    _drain(process)
+    return Server(
+        data_dir,
+        process,
+        found,
+        listen if listen and listen not in ("0.0.0.0", "::") else "127.0.0.1",
+        sa_password or "",
+        output,
+    )
+
+
+def _drain(process: subprocess.Popen) -> None:
+    """Keep reading the server's output so a chatty server never blocks on a full pipe."""
+    import threading
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for _line in process.stdout:
+            pass
+
+    threading.Thread(target=pump, daemon=True).start()
+
+
+# --- where the real clients are ---------------------------------------------------------------
+
+
+def odbc_driver_path() -> str | None:
+    """libmsodbcsql-18 as shipped inside the mssql-python wheel (for pyodbc and SQLAlchemy)."""
+    try:
+        import mssql_python
+    except ImportError:
+        return None
+    base = Path(mssql_python.__file__).parent
+    for candidate in sorted(base.rglob("libmsodbcsql*.so*")):
+        return str(candidate)
+    try:
+        import mssql_python_odbc  # type: ignore[import-not-found]
+
+        for candidate in sorted(Path(mssql_python_odbc.__file__).parent.rglob("libmsodbcsql*.so*")):
+            return str(candidate)
+    except ImportError:
+        pass
+    return None
+
+
+def requires(*commands: str) -> pytest.MarkDecorator:
+    missing = [c for c in commands if shutil.which(c) is None]
+    return pytest.mark.skipif(
+        bool(missing), reason=f"not installed: {', '.join(missing)} (make test installs it as root)"
+    )
+
+
+def node_clients_ready() -> bool:
+    return shutil.which("node") is not None and (CLIENTS / "node" / "node_modules" / "tedious").is_dir()
+
+
+JTDS_JAR = Path("/usr/share/java/jtds.jar")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
