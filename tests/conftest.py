@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from harness import Server, start_server
+
+# Property tests check behaviour, not speed: no per-example deadline under a loaded parallel run,
+# and a fixed example sequence in CI so a red run is reproducible.
+settings.register_profile(
+    "tdsnet", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=bool(os.environ.get("CI"))
+)
+settings.load_profile("tdsnet")
 
 
 @pytest.fixture(scope="session")

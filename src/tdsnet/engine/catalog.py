@@ -392,6 +392,11 @@ def add_columns(con: sqlite3.Connection, db: str, object_id: int, columns: list[
             )
 
 
+def replace_columns(con: sqlite3.Connection, db: str, object_id: int, columns: list[ColumnDef]) -> None:
+    con.execute(f"DELETE FROM {quote(db)}.__tdsnet_columns WHERE object_id = ?", (object_id,))
+    add_columns(con, db, object_id, columns)
+
+
 def add_index(con: sqlite3.Connection, db: str, object_id: int, index: IndexDef) -> None:
     columns = json.dumps([[c.name, int(c.descending), int(c.included)] for c in index.columns])
     con.execute(

@@ -33,9 +33,9 @@ from sqlglot.schema import MappingSchema
 
 from .. import sqltypes
 from ..sqltypes import Column, SqlType, TypeError_, parse_type
-from . import errors, functions, system, values
+from . import errors, functions, inlining, modules, system, values
 from . import typerules as ty
-from .catalog import TableDef
+from .catalog import ModuleDef, TableDef
 from .storage import DECIMAL_COLLATION, DEFAULT_COLLATION, DTO_COLLATION, quote
 
 T = "tds_type"  # node.meta key: the node's SqlType (or None when unknown)
@@ -82,6 +82,10 @@ class Context(Protocol):
 
     def resolve_table(self, catalog: str | None, schema: str | None, name: str) -> Source | None: ...
 
+    def resolve_module(
+        self, catalog: str | None, schema: str | None, name: str
+    ) -> tuple[ModuleDef, tuple[str, int]] | None: ...
+
     def variable_type(self, name: str) -> SqlType | None: ...
 
 
@@ -115,6 +119,14 @@ class Compiling:
         self.sources[(source.sqlite_db.lower(), source.storage.lower())] = source
         if source.system_view:
             self.views.add(source.system_view)
+
+    def module(self, catalog: str | None, schema: str | None, name: str) -> ModuleDef | None:
+        """A user function, remembered as a dependency of the plan (ALTER FUNCTION recompiles)."""
+        found = self.ctx.resolve_module(catalog, schema, name)
+        if found is None:
+            return None
+        self.extra_dependencies.add(found[1])
+        return found[0]
 
     def dependencies(self) -> tuple[tuple[str, int], ...]:
         found = {s.dependency for s in self.sources.values() if s.dependency}
@@ -225,8 +237,12 @@ def _leftmost_select(tree: exp.Expression) -> exp.Select | None:
     return node if isinstance(node, exp.Select) else None
 
 
-def prepare(tree: exp.Expression, state: Compiling) -> None:
-    """Resolve table names to storage; turn datepart arguments into literals; fold -literal."""
+def prepare(tree: exp.Expression, state: Compiling, depth: int = 0) -> None:
+    """Inline user functions and views; resolve table names to storage; turn datepart
+    arguments into literals; fold -literal."""
+    if depth > modules.MAX_NESTING:
+        raise errors.nesting_exceeded()
+    inlining.inline_scalar_calls(tree, state)
     cte_names = {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
     for neg in list(tree.find_all(exp.Neg)):
         inner = neg.this
@@ -243,11 +259,37 @@ def prepare(tree: exp.Expression, state: Compiling) -> None:
             column.set("db", None)
             column.set("catalog", None)
     for table in list(tree.find_all(exp.Table)):
-        if not table.name or isinstance(table.this, exp.Anonymous | exp.Func):
+        if isinstance(table.this, exp.Anonymous):
+            _inline(table, inlining.inline_function_table(table, _table_function(table, state)), state, depth)
+            continue
+        if not table.name or isinstance(table.this, exp.Func):
             raise errors.not_supported("table-valued functions")
         if not table.args.get("db") and table.name.lower() in cte_names:
             continue
-        _resolve(table, state)
+        source = resolve_source(table, state.ctx)
+        if source.table is not None and source.table.type == "V" and source.table.definition:
+            if source.dependency:
+                state.extra_dependencies.add(source.dependency)
+            columns = [c.name for c in source.columns]
+            _inline(table, inlining.inline_view(table, source.table.definition, columns), state, depth)
+            continue
+        _bind_source(table, source, state)
+
+
+def _inline(table: exp.Table, subquery: exp.Subquery, state: Compiling, depth: int) -> None:
+    table.replace(subquery)
+    prepare(subquery.this, state, depth + 1)
+
+
+def _table_function(table: exp.Table, state: Compiling) -> ModuleDef:
+    call = table.this
+    catalog, schema = table.args.get("catalog"), table.args.get("db")
+    module = state.module(catalog.name if catalog else None, schema.name if schema else None, str(call.this))
+    if module is None or module.kind != modules.INLINE_FUNCTION:
+        if schema is None:
+            raise errors.SqlError(195, 15, 10, f"'{call.this}' is not a recognized built-in function name.")
+        raise errors.invalid_object(f"{schema.name}.{call.this}")
+    return module
 
 
 def table_name(table: exp.Table) -> str:
@@ -275,8 +317,7 @@ def _written_name(table: exp.Table) -> str:
     return ".".join([*parts, table_name(table)])
 
 
-def _resolve(table: exp.Table, state: Compiling) -> Source:
-    source = resolve_source(table, state.ctx)
+def _bind_source(table: exp.Table, source: Source, state: Compiling) -> None:
     state.add(source)
     alias = table.alias or table.name
     table.set("this", exp.to_identifier(source.storage.lower(), quoted=True))
@@ -284,7 +325,6 @@ def _resolve(table: exp.Table, state: Compiling) -> Source:
     table.set("catalog", None)
     table.set("alias", exp.TableAlias(this=exp.to_identifier(alias.lower())))
     table.set("hints", None)
-    return source
 
 
 # --- step 2: qualify ---------------------------------------------------------------------------

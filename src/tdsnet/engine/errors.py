@@ -60,6 +60,31 @@ def object_exists(name: str) -> SqlError:
     return SqlError(2714, 16, 6, f"There is already an object named '{name}' in the database.")
 
 
+def wrong_drop(used: str, name: str, kind: str, right: str) -> SqlError:
+    text = f"Cannot use DROP {used} with '{name}' because '{name}' is a {kind}. Use DROP {right}."
+    return SqlError(3705, 16, 1, text)
+
+
+def nesting_exceeded() -> SqlError:
+    return SqlError(
+        217,
+        16,
+        1,
+        "Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32).",
+        aborts_batch=True,
+    )
+
+
+def order_by_in_derived() -> SqlError:
+    return SqlError(
+        1033,
+        15,
+        1,
+        "The ORDER BY clause is invalid in views, inline functions, derived tables, subqueries, and common table "
+        "expressions, unless TOP, OFFSET or FOR XML is also specified.",
+    )
+
+
 def cannot_drop(kind: str, name: str) -> SqlError:
     return SqlError(
         3701,

@@ -14,6 +14,7 @@ Parameter lists use the same reader as sp_executesql's definitions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlglot.tokens import Token, TokenType
 
@@ -251,3 +252,64 @@ def inline_select(body: str) -> str:
     while query.startswith("(") and query.endswith(")"):
         query = query[1:-1].strip()
     return query
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSpec:
+    """What CREATE/ALTER VIEW says: its name, the optional column list and the SELECT."""
+
+    schema: str | None
+    name: str
+    database: str | None
+    columns: tuple[str, ...] | None
+    select: str
+    definition: str
+    alter: bool
+    create_or_alter: bool
+
+
+def is_view(text: str) -> bool:
+    words = [t.text.upper() for t in batch.tokenize(text)[:4]]
+    return "VIEW" in words[1:4]
+
+
+def parse_view(text: str, line: int = 1) -> ViewSpec:
+    """Read CREATE [OR ALTER] | ALTER VIEW [schema.]name [(columns)] [WITH options] AS select [WITH CHECK OPTION]."""
+    tokens = batch.tokenize(text)
+    alter = tokens[0].text.upper() == "ALTER"
+    create_or_alter = len(tokens) > 2 and tokens[1].text.upper() == "OR"
+    pos = 4 if create_or_alter else 2
+    names = [tokens[pos].text]
+    pos += 1
+    while pos + 1 < len(tokens) and tokens[pos].text == ".":
+        names.append(tokens[pos + 1].text)
+        pos += 2
+    as_at = _find_as(tokens, pos)
+    header = _strip_options(tokens[pos:as_at])
+    columns = None
+    if header:
+        close = _matching_paren(header)
+        columns = tuple(_slice(text, part).strip('[]"') for part in _split_commas(header[1:close]))
+    body = tokens[as_at + 1 :]
+    if not body:
+        raise errors.syntax_error("", tokens[-1].line + line - 1)
+    if len(body) > 3 and [t.text.upper() for t in body[-3:]] == ["WITH", "CHECK", "OPTION"]:
+        body = body[:-3]
+    select = _slice(text, body).rstrip().rstrip(";")
+    return ViewSpec(
+        names[-2] if len(names) > 1 else None,
+        names[-1],
+        names[-3] if len(names) > 2 else None,
+        columns,
+        select,
+        text.strip(),
+        alter,
+        create_or_alter,
+    )
+
+
+@lru_cache(maxsize=256)
+def view_parts(definition: str) -> tuple[str, tuple[str, ...] | None]:
+    """A stored view definition's SELECT and declared column names."""
+    spec = parse_view(definition)
+    return spec.select, spec.columns

@@ -25,7 +25,7 @@ from sqlglot.tokens import TokenType
 
 from .. import sqltypes
 from ..sqltypes import SqlType, TypeError_, parse_type
-from . import batch, catalog, ddl, dml, errors, functions, modules, storage, system, values
+from . import batch, catalog, ddl, dml, errors, functions, modules, object_functions, storage, system, values
 from .batch import Block, Break, Continue, If, Node, Statement, TryCatch, While
 from .compiler import Plan, Source, SourceColumn, compile_expression, compile_query, table_name
 from .dialect import parse_one
@@ -616,8 +616,8 @@ class EngineSession:
         if kind in ("INDEX", "UNIQUE", "CLUSTERED", "NONCLUSTERED"):
             yield from self._create_index(stmt, frame)
             return
-        if kind in ("PROC", "PROCEDURE", "FUNCTION", "OR"):
-            yield from self._create_module(stmt)
+        if kind in ("PROC", "PROCEDURE", "FUNCTION", "VIEW", "OR"):
+            yield from self._create_module(stmt, frame)
             return
         if kind != "TABLE":
             raise errors.not_supported(f"CREATE {kind}")
@@ -665,6 +665,9 @@ class EngineSession:
         if kind in ("PROC", "PROCEDURE", "FUNCTION"):
             yield from self._drop_module(stmt)
             return
+        if kind == "VIEW":
+            yield from self._drop_view(stmt)
+            return
         if kind != "TABLE":
             raise errors.not_supported(f"DROP {kind}")
         tree = _parse(stmt)
@@ -675,28 +678,29 @@ class EngineSession:
                 if tree.args.get("exists"):
                     continue
                 raise errors.cannot_drop("table", name if not table.args.get("db") else f"{schema}.{name}")
+            if found.type == "V":
+                raise errors.wrong_drop("TABLE", name, "view", "VIEW")
             self._in_write(lambda f=found, d=db, c=con: ddl.drop_table(c, d, f.storage_name, f.object_id))
         yield StatementDone("")
 
     def _alter(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         kind = stmt.word(1)
-        if kind in ("PROC", "PROCEDURE", "FUNCTION"):
-            yield from self._create_module(stmt)
+        if kind in ("PROC", "PROCEDURE", "FUNCTION", "VIEW"):
+            yield from self._create_module(stmt, frame)
             return
         raise errors.not_supported(f"ALTER {kind}")
 
-    def _create_module(self, stmt: Statement) -> Iterator[Result]:
-        spec = modules.parse_module(stmt.text, stmt.line)
-        verb = "ALTER" if spec.alter else "CREATE"
-        what = "PROCEDURE" if spec.kind == modules.PROCEDURE else "FUNCTION"
-        if spec.database is not None:
+    def _module_target(
+        self, database: str | None, schema: str, verb: str, what: str, name: str
+    ) -> tuple[str, catalog.Catalog, int, catalog.ObjectRow | None]:
+        """Where CREATE/ALTER PROCEDURE/FUNCTION/VIEW puts its object, and what already has its name."""
+        if database is not None:
             raise errors.SqlError(
                 166,
                 15,
                 1,
                 f"'{verb} {what}' does not allow specifying the database name as a prefix to the object name.",
             )
-        schema = spec.schema or "dbo"
         db = self.database
         cat = self._catalog(db)
         schema_id = cat.schema_id(schema)
@@ -707,12 +711,19 @@ class EngineSession:
                 1,
                 f'The specified schema name "{schema}" either does not exist or you do not have permission to use it.',
             )
+        clash = next((o for o in cat.objects if o.schema_id == schema_id and o.name.lower() == name.lower()), None)
+        return db, cat, schema_id, clash
+
+    def _create_module(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        if modules.is_view(stmt.text):
+            yield from self._create_view(stmt, frame)
+            return
+        spec = modules.parse_module(stmt.text, stmt.line)
+        verb = "ALTER" if spec.alter else "CREATE"
+        what = "PROCEDURE" if spec.kind == modules.PROCEDURE else "FUNCTION"
+        schema = spec.schema or "dbo"
+        db, cat, schema_id, clash = self._module_target(spec.database, schema, verb, what, spec.name)
         existing = cat.module(schema, spec.name)
-        clash = (
-            existing
-            or cat.table(schema, spec.name)
-            or next((o for o in cat.objects if o.schema_id == schema_id and o.name.lower() == spec.name.lower()), None)
-        )
         con = self._connection()
         if spec.alter or (spec.create_or_alter and existing is not None):
             if existing is None or (existing.kind == modules.PROCEDURE) != (spec.kind == modules.PROCEDURE):
@@ -732,6 +743,99 @@ class EngineSession:
                     catalog.touch(con, db),
                 )
             )
+        yield StatementDone("")
+
+    def _create_view(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        spec = modules.parse_view(stmt.text, stmt.line)
+        schema = spec.schema or "dbo"
+        db, cat, schema_id, clash = self._module_target(
+            spec.database, schema, "ALTER" if spec.alter else "CREATE", "VIEW", spec.name
+        )
+        columns = self._view_columns(spec, frame)
+        existing = cat.table(schema, spec.name)
+        con = self._connection()
+        if spec.alter or (spec.create_or_alter and existing is not None):
+            if existing is None or existing.type != "V":
+                raise errors.invalid_object(spec.name)
+            object_id = existing.object_id
+
+            def write() -> None:
+                catalog.update_definition(con, db, object_id, "V", spec.definition)
+                catalog.replace_columns(con, db, object_id, columns)
+                catalog.touch(con, db)
+
+        elif clash is not None:
+            raise errors.object_exists(spec.name)
+        else:
+
+            def write() -> None:
+                object_id = catalog.add_object(con, db, schema_id, spec.name, "V", definition=spec.definition)
+                catalog.add_columns(con, db, object_id, columns)
+                catalog.touch(con, db)
+
+        self._in_write(write)
+        yield StatementDone("")
+
+    def _view_columns(self, spec: modules.ViewSpec, frame: Frame) -> list[catalog.ColumnDef]:
+        """Bind the view's SELECT now, as SQL Server does, to learn its columns' names and types."""
+        tree = parse_one(spec.select)
+        if not isinstance(tree, exp.Query):
+            raise errors.syntax_error(spec.select.split()[0] if spec.select else "", 1)
+        limited = tree.args.get("limit") or tree.args.get("offset")
+        if isinstance(tree, exp.Select) and tree.args.get("order") and not limited:
+            raise errors.order_by_in_derived()
+        plan = compile_query(tree, self._context(frame))
+        names = [c.name for c in plan.columns]
+        if spec.columns is not None:
+            if len(spec.columns) != len(names):
+                fewer = len(names) < len(spec.columns)
+                raise errors.SqlError(
+                    8159 if fewer else 8158,
+                    16,
+                    1,
+                    f"'{spec.name}' has {'fewer' if fewer else 'more'} columns than were specified in the column list.",
+                )
+            names = list(spec.columns)
+        seen: set[str] = set()
+        for index, name in enumerate(names, 1):
+            if not name:
+                raise errors.SqlError(
+                    4511,
+                    16,
+                    1,
+                    f"Create View or Function failed because no column name was specified for column {index}.",
+                )
+            if name.lower() in seen:
+                raise errors.SqlError(
+                    4506,
+                    16,
+                    1,
+                    f"Column names in each view or function must be unique. Column name '{name}' in view or function "
+                    f"'{spec.name}' is specified more than once.",
+                )
+            seen.add(name.lower())
+        return [
+            catalog.ColumnDef(index, name, column.type, column.nullable)
+            for index, (name, column) in enumerate(zip(names, plan.columns, strict=True), 1)
+        ]
+
+    def _drop_view(self, stmt: Statement) -> Iterator[Result]:
+        exists = stmt.word(2) == "IF" and stmt.word(3) == "EXISTS"
+        con = self._connection()
+        for parts in _dropped_names(stmt):
+            db = parts[-3] if len(parts) > 2 else self.database
+            if self.engine.database(db) is None:
+                raise errors.unknown_database(db)
+            self._attach(db)
+            db = self.engine.database(db).name  # type: ignore[union-attr]
+            found = self._catalog(db).table(parts[-2] if len(parts) > 1 else "dbo", parts[-1])
+            if found is None:
+                if exists:
+                    continue
+                raise errors.cannot_drop("view", ".".join(parts))
+            if found.type != "V":
+                raise errors.wrong_drop("VIEW", parts[-1], "table", "TABLE")
+            self._in_write(lambda d=db, f=found: (catalog.drop_object(con, d, f.object_id), catalog.touch(con, d)))
         yield StatementDone("")
 
     def _drop_module(self, stmt: Statement) -> Iterator[Result]:
@@ -1193,13 +1297,7 @@ class EngineSession:
         parsed = self.engine.parse(spec.body)
         frame.declared = {**parsed.declared, **{p.key: p.type for p in spec.parameters}}
         if self.nest_level >= modules.MAX_NESTING:
-            raise errors.SqlError(
-                217,
-                16,
-                1,
-                f"Maximum stored procedure, function, trigger, or view nesting level exceeded (limit {modules.MAX_NESTING}).",
-                aborts_batch=True,
-            )
+            raise errors.nesting_exceeded()
         status, error = 0, False
         trancount = self.trancount
         previous, self.database = self.database, db
@@ -1244,7 +1342,7 @@ class EngineSession:
                         8145,
                         16,
                         2,
-                        f"{arg.name if arg.name.startswith('@') else '@' + arg.name} is not a parameter for procedure {spec.name}.",
+                        f"@{arg.name.lstrip('@')} is not a parameter for procedure {spec.name}.",
                     )
             else:
                 if named_seen:
@@ -2010,6 +2108,14 @@ class _Context:
             return None
         return None if table is None else _source(database.name, table, cat.version)
 
+    def resolve_module(
+        self, catalog_name: str | None, schema: str | None, name: str
+    ) -> tuple[catalog.ModuleDef, tuple[str, int]] | None:
+        found = self.session._find_module([catalog_name or "", schema or "", name])
+        if found is None:
+            return None
+        return found[1], (found[0], self.session._catalog(found[0]).version)
+
     def _system_view(self, key: str, database: str) -> Source | None:
         view = self.session.engine.registry.views.get(key)
         if view is None:
@@ -2086,57 +2192,14 @@ def builtin_session_function(session: EngineSession, name: str, args: list[Any])
         return 0 if session.trancount == 0 else (-1 if session.doomed else 1)
     if name == "SCOPE_IDENTITY":
         return Decimal(session.scope_identity) if session.scope_identity is not None else None
-    if name in ("OBJECT_ID", "OBJECT_NAME", "OBJECT_SCHEMA_NAME"):
-        return _object_function(session, name, args)
+    if name in object_functions.NAMES:
+        return object_functions.call(session, name, args)
     if name == "TYPE_NAME":
         return _TYPE_IDS.get(int(args[0])) if args and args[0] is not None else None
     if name == "TYPE_ID":
         wanted = str(args[0]).lower() if args else ""
         return next((i for i, n in _TYPE_IDS.items() if n == wanted), None)
     raise errors.not_supported(f"the function {name}")
-
-
-def _object_function(session: EngineSession, name: str, args: list[Any]) -> Any:
-    """OBJECT_ID('[db.][schema.]name'[, type]), OBJECT_NAME(id[, db id]), OBJECT_SCHEMA_NAME(id[, db id])."""
-    if not args or args[0] is None:
-        return None
-    if name == "OBJECT_ID":
-        parts = _name_parts(str(args[0]))
-        if not parts:
-            return None
-        wanted = str(args[1]).strip().upper() if len(args) > 1 and args[1] is not None else None
-        found = _find_object(session, parts)
-        if found is None or (wanted and found.type != wanted):
-            return None
-        return found.object_id
-    database = session.engine.database_by_id(int(args[1])) if len(args) > 1 and args[1] is not None else None
-    db = database.name if database else session.database
-    cat = session._catalog(db)
-    row = next((o for o in cat.objects if o.object_id == int(args[0])), None)
-    if row is None:
-        return None
-    return row.name if name == "OBJECT_NAME" else cat.schema_names.get(row.schema_id)
-
-
-def _name_parts(text: str) -> list[str]:
-    """'db.schema.name' (brackets and quotes allowed, empty parts kept) as a list of parts."""
-    parts = [p.strip().strip('[]"') for p in re.split(r"\.(?![^\[]*\])", text.strip())]
-    return parts if parts and parts[-1] else []
-
-
-def _find_object(session: EngineSession, parts: list[str]) -> Any:
-    name = parts[-1]
-    schema = parts[-2] if len(parts) > 1 and parts[-2] else "dbo"
-    db = parts[-3] if len(parts) > 2 and parts[-3] else session.database
-    if name.startswith("##"):
-        db, schema = "tempdb", "dbo"
-    elif name.startswith("#"):
-        db, schema = "temp", "dbo"
-    elif session.engine.database(db) is None:
-        return None
-    cat = session._catalog(db if db == "temp" else session.engine.database(db).name)
-    schema_id = cat.schema_id(schema)
-    return next((o for o in cat.objects if o.schema_id == schema_id and o.name.lower() == name.lower()), None)
 
 
 _TYPE_IDS = {

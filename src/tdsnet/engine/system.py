@@ -67,6 +67,7 @@ SESSION_FUNCTIONS: dict[str, tuple[SqlType, bool]] = {
     "OBJECT_ID": (sqltypes.INT, True),
     "OBJECT_NAME": (SYSNAME, True),
     "OBJECT_SCHEMA_NAME": (SYSNAME, True),
+    "OBJECT_DEFINITION": (sqltypes.NVARCHAR_MAX, True),
     "OBJECTPROPERTY": (sqltypes.INT, True),
     "OBJECTPROPERTYEX": (sqltypes.SQL_VARIANT, True),
     "COLUMNPROPERTY": (sqltypes.INT, True),
