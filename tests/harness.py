@@ -12,11 +12,14 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tdsnet.net import local
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ROOT / "tests" / "clients"
@@ -34,6 +37,7 @@ class Server:
     host: str = "127.0.0.1"
     sa_password: str = SA_PASSWORD
     output: list[str] = field(default_factory=list)
+    runtime_dir: Path | None = None  # TDSNET_RUNTIME_DIR: where its pipes and shared memory sockets are
 
     @property
     def errorlog(self) -> Path:
@@ -66,6 +70,13 @@ class Server:
                 self.process.wait(5)
         return self.process.returncode
 
+    def pipe(self, name: str = r"\\.\pipe\sql\query") -> str:
+        """The Unix socket a named pipe of this server maps to (see tdsnet.net.local)."""
+        return str(local.pipe_socket(name, self.runtime_dir))
+
+    def shared_memory(self, instance: str = "MSSQLSERVER") -> str:
+        return str(local.shared_memory_socket(instance, self.runtime_dir))
+
     def odbc(self, **options: str) -> str:
         """An ODBC Driver 18 connection string for this server."""
         parts = {
@@ -86,9 +97,13 @@ def start_server(
     sa_password: str | None = SA_PASSWORD,
     env: dict[str, str] | None = None,
     listen: str = "127.0.0.1",
-    port: int = 0,
+    port: int | None = 0,
     timeout: float = 30,
+    runtime_dir: Path | None = None,
 ) -> Server:
+    """Start `tdsnet serve` bound to loopback only, with its own runtime dir (so default pipe names
+    of parallel test servers do not collide), and wait until it announces its TCP port."""
+    runtime_dir = runtime_dir or Path(tempfile.mkdtemp(prefix="tdsrt-"))
     command = [
         sys.executable,
         "-m",
@@ -96,9 +111,10 @@ def start_server(
         "serve",
         "--data-dir",
         str(data_dir),
-        "--port",
-        str(port),
+        "--loopback-only",
     ]
+    if port is not None:  # None: the instance's network.toml decides
+        command += ["--port", str(port)]
     if listen:
         command += ["--listen", listen]
     if sa_password is not None:
@@ -109,7 +125,7 @@ def start_server(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "TDSNET_RUNTIME_DIR": str(runtime_dir), **(env or {})},
         cwd=ROOT,
     )
     output: list[str] = []
@@ -137,6 +153,7 @@ def start_server(
         listen if listen and listen not in ("0.0.0.0", "::") else "127.0.0.1",
         sa_password or "",
         output,
+        runtime_dir,
     )
 
 

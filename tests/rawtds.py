@@ -15,8 +15,14 @@ TDS_7_4 = 0x74000004
 
 
 class RawClient:
-    def __init__(self, host: str, port: int, timeout: float = 10) -> None:
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+    def __init__(self, host: str, port: int = 0, timeout: float = 10) -> None:
+        """TCP to host:port, or (port 0) a Unix socket path: a named pipe or shared memory."""
+        if port:
+            self.sock = socket.create_connection((host, port), timeout=timeout)
+        else:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(timeout)
+            self.sock.connect(host)
         self.reader = tokens.TokenReader(TDS_7_4)
         self.packet_size = 4096
 
@@ -88,6 +94,7 @@ class RawClient:
 
 
 def connect(host: str, port: int, user: str, password: str) -> RawClient:
+    """Log in (port 0: host is a Unix socket path) or raise ConnectionError with the events."""
     client = RawClient(host, port)
     client.prelogin()
     events = client.login(user, password)

@@ -6,16 +6,15 @@ literal and as NULL, read back; 208 for a missing table; the connection still us
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-import subprocess
 import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from harness import CLIENTS, Server, node_clients_ready
+from harness import Server, node_clients_ready
+from probes import run_node_plan as run_plan
 from typecases import (
     CASES,
     Case,
@@ -71,18 +70,6 @@ TEDIOUS_TYPES = {
     "decimal": "Decimal",
     "numeric": "Numeric",
 }
-
-
-def run_plan(plan: dict) -> Any:
-    completed = subprocess.run(
-        ["node", str(CLIENTS / "node" / "run.js")],
-        input=json.dumps(plan),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
 
 
 def config(server: Server, encrypt: str) -> dict:

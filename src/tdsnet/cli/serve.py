@@ -1,7 +1,8 @@
 """`tdsnet serve`: run an instance until Ctrl-C or SIGTERM.
 
 Honours the SQL Server container's variables: MSSQL_SA_PASSWORD, MSSQL_TCP_PORT,
-MSSQL_DATA_DIR.
+MSSQL_DATA_DIR.  --port and --listen are written into the instance's network.toml (as
+Configuration Manager would before a start); without them the file decides.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..server.instance import DEFAULT_PORT, Instance, InstanceConfig, StartupError
+from ..server.listeners import DAC, NAMED_PIPE, SHARED_MEMORY, Listener
 
 
 def add_parser(commands: Any) -> None:
@@ -26,15 +28,27 @@ def add_parser(commands: Any) -> None:
         help="where databases, ERRORLOG and the certificate live (env MSSQL_DATA_DIR; default ./data)",
     )
     parser.add_argument(
+        "--instance",
+        default="",
+        metavar="NAME",
+        help="run the named instance NAME (default: the default instance, MSSQLSERVER)",
+    )
+    parser.add_argument(
         "--port",
         type=int,
-        help=f"TCP port (env MSSQL_TCP_PORT; default {DEFAULT_PORT}; 0 picks a free one)",
+        help=f"TCP port (env MSSQL_TCP_PORT; default {DEFAULT_PORT} for the default instance, dynamic for a named "
+        "one; 0 picks a free port and keeps it across restarts)",
     )
     parser.add_argument(
         "--listen",
         action="append",
         metavar="ADDR",
         help="address to listen on; repeat for several (default: all IPv4 and IPv6)",
+    )
+    parser.add_argument(
+        "--loopback-only",
+        action="store_true",
+        help="never bind a non-loopback address: 'all addresses' means 127.0.0.1 and ::1",
     )
     parser.add_argument("--sa-password", help="the sa password at first start (env MSSQL_SA_PASSWORD)")
     parser.add_argument("--force-encryption", action="store_true", help="require TLS from every client")
@@ -50,11 +64,14 @@ def add_parser(commands: Any) -> None:
 
 def config_from(args: argparse.Namespace) -> InstanceConfig:
     env = os.environ
-    port = args.port if args.port is not None else int(env.get("MSSQL_TCP_PORT", DEFAULT_PORT))
-    data_dir = args.data_dir or Path(env.get("MSSQL_DATA_DIR", "data"))
+    port = args.port if args.port is not None else (int(env["MSSQL_TCP_PORT"]) if env.get("MSSQL_TCP_PORT") else None)
+    default_dir = "data" if not args.instance else f"data-{args.instance.lower()}"
+    data_dir = args.data_dir or Path(env.get("MSSQL_DATA_DIR", default_dir))
     return InstanceConfig(
         data_dir=data_dir.resolve(),
         port=port,
+        instance_name=args.instance,
+        loopback_only=args.loopback_only,
         listen=tuple(args.listen or ()),
         sa_password=args.sa_password or env.get("MSSQL_SA_PASSWORD"),
         force_encryption=args.force_encryption,
@@ -87,8 +104,8 @@ async def _serve(config: InstanceConfig) -> int:
     if not instance.listeners:
         await instance.stop()
         print(
-            f"tdsnet: nothing is listening: port {config.port} could not be opened on any address. "
-            f"See {instance.errorlog.path} and pick another port with --port.",
+            f"tdsnet: nothing is listening: no protocol could be opened. See {instance.errorlog.path}, and the "
+            f"network configuration {config.data_dir / 'network.toml'} (or pick another port with --port).",
             file=sys.stderr,
         )
         return 1
@@ -107,13 +124,10 @@ def _announce(instance: Instance) -> None:
     config = instance.config
     out = sys.stdout
     for listener in instance.listeners:
-        where = (
-            "all IPv6 addresses"
-            if listener.address == "any" and listener.family == "ipv6"
-            else ("all IPv4 addresses" if listener.address == "any" else listener.address)
-        )
-        print(f"tdsnet: listening on TCP port {listener.port} ({where})", file=out)
-    print(f"tdsnet: data in {config.data_dir}, ERRORLOG at {instance.errorlog.path}", file=out)
+        print(f"tdsnet: {_describe(listener)}", file=out)
+    print(
+        f"tdsnet: instance {config.instance}, data in {config.data_dir}, ERRORLOG at {instance.errorlog.path}", file=out
+    )
     if instance.tls.files is not None:
         print(
             f"tdsnet: TLS certificate {instance.tls.files.cert} ({instance.tls.files.subject})",
@@ -124,11 +138,26 @@ def _announce(instance: Instance) -> None:
             f"tdsnet: generated sa password (shown once, stored only as a hash): {instance.generated_sa_password}",
             file=out,
         )
-    port = instance.ports[0]
-    server = "127.0.0.1" if port == DEFAULT_PORT else f"127.0.0.1,{port}"
-    print(
-        f"tdsnet: connect with e.g.  sqlcmd -S {server} -U sa -C   or   "
-        f"Server={server};User ID=sa;TrustServerCertificate=yes",
-        file=out,
-    )
+    print(f"tdsnet: connect with e.g.  sqlcmd -S {_example_server(instance)} -U sa -C", file=out)
     out.flush()
+
+
+def _describe(listener: Listener) -> str:
+    if listener.transport == NAMED_PIPE:
+        return f"listening on named pipe {listener.address}"
+    if listener.transport == SHARED_MEMORY:
+        return "listening for shared memory connections (lpc:)"
+    where = {"::": "all IPv6 addresses", "0.0.0.0": "all IPv4 addresses"}.get(listener.address, listener.address)
+    if listener.transport == DAC:
+        return f"dedicated admin connection on TCP port {listener.port} ({where})"
+    return f"listening on TCP port {listener.port} ({where})"
+
+
+def _example_server(instance: Instance) -> str:
+    ports = instance.ports
+    if not ports:
+        return "np:" + instance.network_config.pipe
+    host = "127.0.0.1"
+    if ports[0] == DEFAULT_PORT and instance.config.instance == "MSSQLSERVER":
+        return host
+    return f"{host},{ports[0]}"

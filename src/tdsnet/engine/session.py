@@ -490,7 +490,7 @@ class EngineSession:
 
     def _dispatch(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         keyword = stmt.keyword
-        words = [t.text.upper() for t in stmt.tokens[:4]]
+        words = [t.text.upper() for t in stmt.tokens[:16]]
         server_statement = self.engine.registry.find_statement(words)
         if server_statement is not None:
             self._prepare_store_write()

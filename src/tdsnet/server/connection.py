@@ -29,11 +29,12 @@ from ..tds.errors import ProtocolError
 from ..tds.packets import PacketType
 from ..tds.prelogin import Encryption, Option
 from ..tds.tokens import EnvChange
+from .endpoints import DEFAULT_TCP, STARTED, STATE_DESC, EndpointDef, associate
 from .response import TokenWriter
 
 if TYPE_CHECKING:
     from ..net.stream import TdsStream
-    from .instance import Instance
+    from .instance import Instance, Refusal
 
 log = logging.getLogger("tdsnet.server")
 
@@ -62,12 +63,13 @@ def negotiate_encryption(client: int | None, force: bool, available: bool) -> tu
 
 
 class ClientConnection:
-    def __init__(self, instance: Instance, net_transport: str = "TCP", endpoint_id: int = 4) -> None:
+    def __init__(self, instance: Instance, transport: str = "TCP") -> None:
         self.instance = instance
         self.tds = tdsconn.ServerConnection()
         self.stream: TdsStream | None = None
-        self.net_transport = net_transport
-        self.endpoint_id = endpoint_id
+        self.transport = transport  # TCP, Named pipe, Shared memory or DAC
+        self.net_transport = "TCP" if transport == "DAC" else transport
+        self.endpoint: EndpointDef = instance.endpoints.by_id(DEFAULT_TCP)  # type: ignore[assignment]
         self.session: EngineSession | None = None
         self.spid = 0
         self.login_name = ""
@@ -92,9 +94,21 @@ class ClientConnection:
 
     # --- stream callbacks ------------------------------------------------------------------
 
+    @property
+    def endpoint_id(self) -> int:
+        return self.endpoint.endpoint_id
+
     def on_open(self, stream: TdsStream) -> None:
         self.stream = stream
         self._loop = asyncio.get_running_loop()
+        self.endpoint = associate(
+            self.instance.endpoints.endpoints, self.transport, stream.local.address, stream.local.port
+        )
+        if self.endpoint.state != STARTED:
+            # Seed 001: a stopped endpoint still listens but rejects and closes new connections.
+            log.info("closing connection to %s endpoint '%s'", STATE_DESC[self.endpoint.state], self.endpoint.name)
+            stream.close()
+            return
         self.instance.connections.add(self)
 
     def on_data(self, data: bytes) -> None:
@@ -162,7 +176,7 @@ class ClientConnection:
         else:
             answer, mode = negotiate_encryption(
                 request.encryption,
-                self.instance.config.force_encryption,
+                self.instance.force_encryption,
                 tls.for_prelogin() is not None,
             )
         self.encryption = mode
@@ -224,7 +238,7 @@ class ClientConnection:
                 "Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication."
             )
             instance.errorlog.error(18452, 14, 1, f"{text} [CLIENT: {client}]", "Logon")
-            self._refuse("", 18452, 1, text, log_it=False)
+            self._refuse("", 18452, 1, text)
             return
         assert self._loop is not None
         verdict = await self._loop.run_in_executor(
@@ -259,8 +273,7 @@ class ClientConnection:
             return
         refusal = instance.admit(self, account)
         if refusal is not None:
-            state, reason = refusal
-            self._login_failed(login.username, state, reason, client)
+            self._refused(login.username, refusal, client)
             return
         self._accept(login, account, found.name)
 
@@ -279,7 +292,16 @@ class ClientConnection:
             f"Login failed for user '{user}'. Reason: {reason} [CLIENT: {client}]",
             "Logon",
         )
-        self._refuse(user, 18456, 1, MESSAGE_FAILED.format(user), before=before, log_it=False)
+        self._refuse(user, 18456, 1, MESSAGE_FAILED.format(user), before=before)
+
+    def _refused(self, user: str, refusal: Refusal, client: str) -> None:
+        if refusal.number == 18456:
+            self._login_failed(user, refusal.state, refusal.reason, client)
+            return
+        self.instance.errorlog.error(
+            refusal.number, refusal.severity, refusal.state, f"{refusal.reason} [CLIENT: {client}]", "Logon"
+        )
+        self._refuse(user, refusal.number, 1, refusal.text, severity=refusal.severity)
 
     def _refuse(
         self,
@@ -288,14 +310,14 @@ class ClientConnection:
         state: int,
         text: str,
         before: tuple[int, int, int, str] | None = None,
-        log_it: bool = True,
+        severity: int = 14,
     ) -> None:
         version = self.tds.tds_version
         server = self.instance.server_name
         payload = b""
         if before is not None:
             payload += tokens.message(before[0], before[2], before[1], before[3], server, "", 1, version)
-        payload += tokens.message(number, state, 14, text, server, "", 1, version)
+        payload += tokens.message(number, state, severity, text, server, "", 1, version)
         payload += tokens.done(tokens.DoneStatus.ERROR, 0, 0, tokens.Token.DONE, version)
         self._send(payload)
         self.tds.close()

@@ -1,16 +1,19 @@
-"""A tdsnet instance: data dir, ERRORLOG, engine, logins, TLS, listeners, sessions.
+"""A tdsnet instance: data dir, ERRORLOG, engine, logins, endpoints, TLS, listeners, sessions.
 
 instance = Instance(InstanceConfig(data_dir=Path("data"), port=1433))
 await instance.start()
 ...
 await instance.stop()
+
+Each accepted connection is associated with one endpoint (`endpoints.associate`) as soon as it
+arrives; a connection to a stopped or disabled endpoint is closed at once.  After the password
+is verified, `admit` applies CONNECT SQL, the endpoint's CONNECT permission and the DAC's rules.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import errno
 import os
 import secrets
 import socket
@@ -24,16 +27,23 @@ from typing import Any
 from ..engine import Engine, EngineSession, ServerInfo
 from ..engine.session import version_string
 from ..engine.system import PRODUCT_BUILD, PRODUCT_MAJOR, PRODUCT_MINOR
+from ..net import local
 from ..net.stream import TdsStream
 from ..net.tls import server_context
-from . import certificate, passwords
+from . import certificate, netconfig, passwords
+from . import endpoints as ep
 from .connection import ClientConnection
 from .errorlog import ErrorLog
-from .logins import LoginCatalog
+from .listeners import DAC, TCP, Listener
+from .logins import SYSADMIN_ID, Login, LoginCatalog
+from .network import NetworkLayer
+from .permissions import Principals
 from .response import ShapeCache
 
 FIRST_SPID = 51
-DEFAULT_PORT = 1433
+DEFAULT_PORT = netconfig.DEFAULT_PORT
+STATE_11 = "Token-based server access validation failed with an infrastructure error. Check for previous errors."
+STATE_12 = "Login-based server access validation failed with an infrastructure error. Check for previous errors."
 
 
 class StartupError(Exception):
@@ -42,9 +52,12 @@ class StartupError(Exception):
 
 @dataclass(slots=True)
 class InstanceConfig:
+    """How to start an instance.  port / listen / force_encryption, when given, are written into
+    the network configuration (network.toml) before it is read; otherwise the file decides."""
+
     data_dir: Path
-    port: int = DEFAULT_PORT
-    listen: tuple[str, ...] = ()  # empty: every IPv4 and IPv6 address
+    port: int | None = None
+    listen: tuple[str, ...] = ()
     sa_password: str | None = None
     instance_name: str = ""
     force_encryption: bool = False
@@ -52,19 +65,27 @@ class InstanceConfig:
     private_key: Path | None = None
     log_dir: Path | None = None
     workers: int = 64
+    loopback_only: bool = False  # "all addresses" means 127.0.0.1 and ::1 (tests, local development)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def errorlog_dir(self) -> Path:
         return self.log_dir or self.data_dir / "log"
 
+    @property
+    def instance(self) -> str:
+        return (self.instance_name or local.DEFAULT_INSTANCE).upper()
+
 
 @dataclass(frozen=True, slots=True)
-class Listener:
-    address: str  # 'any' for a wildcard, as the ERRORLOG shows it
-    family: str  # ipv4 / ipv6
-    port: int
-    server: asyncio.AbstractServer
+class Refusal:
+    """Why a verified login may not have this connection: what the client gets, what ERRORLOG gets."""
+
+    number: int
+    state: int  # the ERRORLOG state (the client always sees state 1)
+    reason: str
+    severity: int = 14
+    text: str = ""  # the client's text when it is not "Login failed for user ..."
 
 
 class TlsContexts:
@@ -99,7 +120,10 @@ class Instance:
         )
         self.connections: set[ClientConnection] = set()
         self.sessions: dict[int, ClientConnection] = {}
-        self.listeners: list[Listener] = []
+        self.endpoints: ep.EndpointCatalog = None  # type: ignore[assignment]
+        self.network: NetworkLayer | None = None
+        self.network_config = netconfig.NetworkConfig(instance=config.instance)
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.generated_sa_password: str | None = None
         self._spid_lock = threading.Lock()
         self._free_spids: list[int] = []
@@ -111,26 +135,49 @@ class Instance:
         return self.engine.server.server_name
 
     @property
+    def listeners(self) -> list[Listener]:
+        return self.network.listeners if self.network else []
+
+    @property
     def ports(self) -> list[int]:
-        return sorted({listener.port for listener in self.listeners})
+        return self.network.tcp_ports() if self.network else []
+
+    @property
+    def force_encryption(self) -> bool:
+        return self.network_config.force_encryption
 
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
         config = self.config
         config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.loop = asyncio.get_running_loop()
+        try:
+            network = netconfig.load(config.data_dir, config.instance)
+            network = netconfig.apply_overrides(network, config.port, config.listen, config.force_encryption)
+            netconfig.save(network)
+        except (netconfig.ConfigError, OSError) as exc:
+            raise StartupError(str(exc)) from None
+        self.network_config = network
         self.errorlog.open()
         self._banner()
         self.engine.open()
         for name in ("master", "tempdb", "model", "msdb"):
             self.errorlog.write(f"Starting up database '{name}'.", "spid9s")
-        self.logins = LoginCatalog(self.engine.store.path_of("master"))
+        master = self.engine.store.path_of("master")
+        self.logins = LoginCatalog(master)
+        self.endpoints = ep.EndpointCatalog(master)
+        self.logins.permissions_changed = self.endpoints.reload
         self._ensure_sa()
-        from . import system_objects
+        from . import endpoint_statements, system_objects
 
         system_objects.register(self)
+        endpoint_statements.register(self)
         self._load_certificate()
-        await self._listen()
+        self.network = NetworkLayer(self, network, config.loopback_only)
+        await self.network.start()
+        self.network_config = self.network.config
+        self.network.register()
         self.errorlog.write(
             "SQL Server is now ready for client connections. This is an informational message; "
             "no user action is required.",
@@ -163,8 +210,10 @@ class Instance:
 
     def _load_certificate(self) -> None:
         config = self.config
+        named = self.network_config.certificate
+        configured = config.certificate or (Path(named) if named else None)
         try:
-            files = certificate.ensure_certificate(config.data_dir, config.certificate, config.private_key)
+            files = certificate.ensure_certificate(config.data_dir, configured, config.private_key)
         except (OSError, ValueError) as exc:
             self.errorlog.write(f"Unable to load the certificate for encryption: {exc}. Encryption is not available.")
             self.tls = TlsContexts(None)
@@ -177,58 +226,21 @@ class Instance:
                 f'The certificate [Cert Hash(sha1) "{files.thumbprint}"] was successfully loaded for encryption.'
             )
 
-    async def _listen(self) -> None:
-        loop = asyncio.get_running_loop()
-        targets = self._listen_targets()
-        for host, family in targets:
-            shown = "'any'" if host in ("0.0.0.0", "::") else host
-            try:
-                server = await loop.create_server(
-                    lambda: TdsStream(ClientConnection(self), self.tls, "TCP"),
-                    host=host,
-                    port=self.config.port,
-                    family=family,
-                    reuse_address=True,
-                    backlog=1024,
-                )
-            except OSError as exc:
-                self._listen_failed(shown, family, exc)
-                continue
-            port = server.sockets[0].getsockname()[1]
-            name = "ipv6" if family == socket.AF_INET6 else "ipv4"
-            self.listeners.append(Listener(shown.strip("'"), name, port, server))
-            self.errorlog.write(f"Server is listening on [ {shown} <{name}> {port}].")
+    def stream_for(self, transport: str) -> TdsStream:
+        """A new connection on one of the TDS listeners (DAC connections travel over TCP)."""
+        return TdsStream(ClientConnection(self, transport), self.tls, TCP if transport == DAC else transport)
 
-    def _listen_targets(self) -> list[tuple[str, socket.AddressFamily]]:
-        if self.config.listen:
-            return [(address, socket.AF_INET6 if ":" in address else socket.AF_INET) for address in self.config.listen]
-        targets = [("0.0.0.0", socket.AF_INET)]
-        if socket.has_ipv6 and _ipv6_available():
-            targets.insert(0, ("::", socket.AF_INET6))
-        return targets
-
-    def _listen_failed(self, shown: str, family: socket.AddressFamily, exc: OSError) -> None:
-        name = "ipv6" if family == socket.AF_INET6 else "ipv4"
-        detail = "Tcp port is already in use." if exc.errno == errno.EADDRINUSE else f"{exc.strerror or exc}."
-        self.errorlog.error(
-            26023,
-            16,
-            1,
-            f"Server TCP provider failed to listen on [ {shown} <{name}> {self.config.port}]. {detail}",
-        )
+    def endpoints_changed(self) -> None:
+        """Called on a worker thread after CREATE/ALTER/DROP ENDPOINT: open and close listeners now."""
+        if self.loop is not None and self.network is not None:
+            asyncio.run_coroutine_threadsafe(self.network.reconcile(), self.loop).result(timeout=30)
 
     async def stop(self) -> None:
-        for listener in self.listeners:
-            listener.server.close()
         for conn in list(self.connections):
             if conn.stream is not None:
                 conn.stream.close()
-        for listener in self.listeners:
-            try:
-                await asyncio.wait_for(listener.server.wait_closed(), 2)
-            except TimeoutError:
-                pass
-        self.listeners.clear()
+        if self.network is not None:
+            await self.network.stop()
         for conn in list(self.sessions.values()):
             if conn.session is not None:
                 conn.session.close()
@@ -264,8 +276,36 @@ class Instance:
         if not self.executor._shutdown:
             self.executor.submit(close)
 
-    def admit(self, conn: ClientConnection, login: Any) -> tuple[int, str] | None:
-        """Whether a verified login may use this connection; (state, reason) if not."""
+    def principals(self, principal_id: int) -> Principals:
+        roles = self.logins.role_ids(principal_id)
+        return Principals(principal_id, frozenset({principal_id, *roles}), SYSADMIN_ID in roles)
+
+    def has_server_permission(self, session: EngineSession, permission: str) -> bool:
+        return self.endpoints.grants.server(self.principals(session.info.principal_id), permission)
+
+    def admit(self, conn: ClientConnection, login: Login) -> Refusal | None:
+        """Whether a verified login may use this connection (CONNECT SQL, the endpoint, the DAC)."""
+        who = self.principals(login.principal_id)
+        grants = self.endpoints.grants
+        if not grants.server(who, "CONNECT SQL"):
+            return Refusal(18456, 12, STATE_12)
+        endpoint = conn.endpoint
+        if endpoint.is_admin_endpoint:
+            return self._admit_dac(conn, who)
+        if not grants.endpoint(who, endpoint.endpoint_id, endpoint.principal_id, "CONNECT"):
+            return Refusal(18456, 11, STATE_11)
+        return None
+
+    def _admit_dac(self, conn: ClientConnection, who: Principals) -> Refusal | None:
+        if not who.sysadmin:
+            return Refusal(18456, 11, STATE_11)
+        if any(c is not conn and c.endpoint.is_admin_endpoint for c in self.sessions.values()):
+            text = (
+                "Could not connect because the maximum number of '1' dedicated administrator connections already "
+                "exists. Before a new connection can be made, the existing dedicated administrator connection must "
+                "be dropped, either by logging off or ending the process."
+            )
+            return Refusal(17810, 2, text, severity=20, text=text)
         return None
 
     def acknowledged_features(self, requested: list[tuple[int, bytes]]) -> list[tuple[int, bytes]]:
@@ -276,8 +316,7 @@ class Instance:
     def instance_matches(self, requested: str | None) -> bool:
         if not requested:
             return True
-        name = self.config.instance_name or "MSSQLSERVER"
-        return requested.upper() == name.upper()
+        return requested.upper() == self.config.instance
 
 
 def generate_password() -> str:
@@ -295,12 +334,3 @@ def _utc_adjustment() -> str:
     offset = -time.timezone if not time.localtime().tm_isdst else -time.altzone
     sign = "-" if offset < 0 else ""
     return f"{sign}{abs(offset) // 3600}:{abs(offset) % 3600 // 60:02d}"
-
-
-def _ipv6_available() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-            probe.bind(("::1", 0))
-        return True
-    except OSError:
-        return False

@@ -13,7 +13,7 @@ import functools
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +106,7 @@ class LoginCatalog:
 
     def __init__(self, master_path: Path) -> None:
         self.path = master_path
+        self.permissions_changed: Callable[[], None] = lambda: None  # the instance refreshes its snapshot
         self._lock = threading.Lock()
         self._verified = passwords.VerifiedCache()
         with self._connect() as con:
@@ -151,6 +152,7 @@ class LoginCatalog:
             )
             _grant_connect_sql(con, SA_ID)
             con.execute("COMMIT")
+        self.permissions_changed()
 
     def set_password(self, name: str, password: str) -> None:
         with self._lock, self._connect() as con:
@@ -174,6 +176,15 @@ class LoginCatalog:
         if row is None:
             return None
         return Login(row[0], row[1], bytes(row[2]), bool(row[3]), row[4], row[5])
+
+    def find_principal(self, name: str) -> int | None:
+        """The principal_id of a login or server role, by name."""
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT principal_id FROM __tdsnet_server_principals WHERE name = ? AND type IN ('S', 'U', 'R')",
+                (name,),
+            ).fetchone()
+        return row[0] if row else None
 
     def find_id(self, principal_id: int) -> str | None:
         with self._connect() as con:
@@ -246,6 +257,7 @@ class LoginCatalog:
             )
             _grant_connect_sql(con, principal_id)
             con.execute("COMMIT")
+        self.permissions_changed()
         return Login(principal_id, name, sid, False, default_database, default_language)
 
     def update(self, name: str, **fields: object) -> None:
@@ -287,6 +299,7 @@ class LoginCatalog:
                 (login.principal_id,),
             )
             con.execute("COMMIT")
+        self.permissions_changed()
         self._verified.forget(name.lower())
 
     # --- roles -----------------------------------------------------------------------------------
@@ -300,6 +313,15 @@ class LoginCatalog:
                 (principal_id,),
             ).fetchall()
         return {r[0].lower() for r in rows} | {"public"}
+
+    def role_ids(self, principal_id: int) -> set[int]:
+        """The server roles a principal belongs to, public included."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT role_principal_id FROM __tdsnet_server_role_members WHERE member_principal_id = ?",
+                (principal_id,),
+            ).fetchall()
+        return {r[0] for r in rows} | {PUBLIC_ID}
 
     def is_sysadmin(self, principal_id: int) -> bool:
         return "sysadmin" in self.roles_of(principal_id)

@@ -12,6 +12,7 @@ from ..engine.batch import tokenize
 
 class Words:
     def __init__(self, text: str) -> None:
+        self.text = text
         self.tokens: list[Token] = [t for t in tokenize(text) if t.token_type != TokenType.SEMICOLON]
         self.pos = 0
         self.previous = ""
@@ -77,6 +78,24 @@ class Words:
         if token.token_type != TokenType.NUMBER:
             raise _near(token)
         return int(token.text)
+
+    def raw_parenthesized(self) -> str:
+        """The source text between ( and its ), as written: LISTENER_IP = (127.0.0.1)."""
+        opening = self._next()
+        if opening.token_type != TokenType.L_PAREN:
+            raise _near(opening)
+        depth, start = 1, opening.end + 1
+        while True:
+            token = self._next()
+            if token.token_type == TokenType.L_PAREN:
+                depth += 1
+            elif token.token_type == TokenType.R_PAREN:
+                depth -= 1
+                if depth == 0:
+                    return self.text[start : token.start].strip()
+
+    def line(self) -> int:
+        return self.tokens[min(self.pos, len(self.tokens) - 1)].line if self.tokens else 1
 
     def end(self) -> None:
         if not self.done:

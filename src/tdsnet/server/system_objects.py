@@ -16,6 +16,7 @@ from ..engine.results import Message, Result, ResultSet, ReturnStatus, Statement
 from ..engine.system import ServerStatement, SystemView, columns
 from ..sqltypes import SqlType
 from . import passwords
+from .endpoints import TSQL
 from .statements import Words
 
 if TYPE_CHECKING:
@@ -153,8 +154,9 @@ SESSION_COLUMNS = columns(
 
 
 def _visible(instance: Instance, session: EngineSession) -> list[ClientConnection]:
+    """Every session with VIEW SERVER STATE, else only one's own."""
     conns = [c for c in list(instance.sessions.values()) if c.session is not None]
-    if session.info.is_sysadmin:
+    if instance.has_server_permission(session, "VIEW SERVER STATE"):
         return conns
     return [c for c in conns if c.spid == session.info.spid]
 
@@ -251,6 +253,8 @@ CONNECTION_COLUMNS = columns(
 
 def _connection_rows(instance: Instance, current: EngineSession) -> Iterator[Sequence[Any]]:
     for conn in _visible(instance, current):
+        if conn.endpoint.type != TSQL:
+            continue  # seed 000: a session that came in through a broker endpoint has no TDS connection row
         stream = conn.stream
         tcp = conn.net_transport == "TCP" and stream is not None
         encrypted = stream is not None and stream.encrypted
@@ -639,6 +643,8 @@ def _drop_login(instance: Instance, session: EngineSession, text: str) -> Iterat
         for c in list(instance.sessions.values())
     ):
         raise SqlError(15434, 16, 1, f"Could not drop login '{name}' as the user is currently logged in.")
+    if any(e.principal_id == login.principal_id for e in instance.endpoints.endpoints):
+        raise SqlError(15141, 16, 1, "The server principal owns one or more endpoint(s) and cannot be dropped.")
     instance.logins.drop(login.name)
     yield StatementDone("")
 
