@@ -27,8 +27,8 @@ def test_tsql_each_version(server: Server, version: str) -> None:
         "SELECT protocol_version, net_transport FROM sys.dm_exec_connections WHERE session_id = @@SPID\ngo\n"
         f"CREATE TABLE tsql_{version.replace('.', '')} (id int, name nvarchar(20), amount money, "
         "big varchar(max), moment datetime2(3))\ngo\n"
-        f"INSERT INTO tsql_{version.replace('.', '')} VALUES (1, N'Grüße', 12.3400, REPLICATE(CAST('x' AS varchar(max)), 9000), "
-        "'2024-01-02 03:04:05.678')\ngo\n"
+        f"INSERT INTO tsql_{version.replace('.', '')} VALUES (1, N'Grüße', 12.3400, "
+        "REPLICATE(CAST('x' AS varchar(max)), 9000), '2024-01-02 03:04:05.678')\ngo\n"
         f"SELECT id, name, amount, LEN(big) AS biglen, moment FROM tsql_{version.replace('.', '')}\ngo\n"
         "SELECT * FROM no_such_table\ngo\nSELECT 40 + 2 AS answer\ngo\nexit\n"
     )
