@@ -1,9 +1,9 @@
 """Engine-level fixtures: a T-SQL session on a fresh embedded store, no server, no sockets.
 
-    def test_something(tsql):
-        assert tsql.scalar("SELECT 1 + 1") == 2
-        result = tsql.run("SELECT a FROM t")        # the last result set: columns and rows
-        error = tsql.error("SELECT * FROM nosuch")  # the first error: number, severity, state, text
+def test_something(tsql):
+    assert tsql.scalar("SELECT 1 + 1") == 2
+    result = tsql.run("SELECT a FROM t")        # the last result set: columns and rows
+    error = tsql.error("SELECT * FROM nosuch")  # the first error: number, severity, state, text
 """
 
 from __future__ import annotations
