@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from ..net.local import default_pipe
+
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_INSTANCE",
@@ -22,6 +24,7 @@ __all__ = [
     "ConnectionSettings",
     "ConnectionStringError",
     "EncryptOption",
+    "IPAddressPreference",
     "Protocol",
     "ServerTarget",
     "default_pipe_path",
@@ -62,6 +65,14 @@ class EncryptOption(enum.Enum):
     STRICT = "strict"
 
 
+class IPAddressPreference(enum.Enum):
+    """IPAddressPreference=: which address family a TCP connection tries first."""
+
+    IPV4_FIRST = "IPv4First"
+    IPV6_FIRST = "IPv6First"
+    PLATFORM_DEFAULT = "UsePlatformDefault"
+
+
 class ApplicationIntent(enum.Enum):
     """ApplicationIntent=, sent in LOGIN7 so an availability group can route read-only work."""
 
@@ -92,10 +103,10 @@ _BAD_INSTANCE_CHARS = re.compile(r"[\s\x00-\x1f\x7f\\,:;'&#@/]")  # SQL Server's
 
 
 def default_pipe_path(instance: str | None = None, host: str = ".") -> str:
-    r"""The pipe SQL Server listens on: `\\host\pipe\sql\query`, or `\\host\pipe\MSSQL$NAME\sql\query`."""
-    if instance is None or instance.upper() == DEFAULT_INSTANCE:
-        return rf"\\{host}\pipe\sql\query"
-    return rf"\\{host}\pipe\{_PIPE_INSTANCE_PREFIX}{instance}\sql\query"
+    r"""The pipe an instance listens on, on `host`: net.local's rule (`\\.\pipe\sql\query`,
+    `\\.\pipe\MSSQL$NAME\sql\query`) with the host put in."""
+    local = default_pipe(instance or DEFAULT_INSTANCE)
+    return "\\\\" + host + local[3:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +171,30 @@ class ConnectionSettings:
     application_intent: ApplicationIntent = ApplicationIntent.READ_WRITE
     failover_partner: ServerTarget | None = None
     driver: str | None = None  # ODBC's Driver=, kept for reference only
+    # SqlClient keywords a connection string may carry; tdsnet keeps no pool, so the pool's are
+    # checked and kept but change nothing.
+    pooling: bool = True
+    max_pool_size: int = 100
+    min_pool_size: int = 0
+    load_balance_timeout: int = 0
+    enlist: bool = True
+    persist_security_info: bool = False
+    multiple_active_result_sets: bool = False  # parsed; the driver refuses MARS
+    current_language: str | None = None
+    command_timeout: int | None = None  # SqlClient 6's Command Timeout; None: the driver's default
+    connect_retry_count: int = 1
+    connect_retry_interval: int = 10
+    transparent_network_ip_resolution: bool = True
+    ip_address_preference: IPAddressPreference = IPAddressPreference.IPV4_FIRST
+    type_system_version: str = "Latest"
+    authentication: str | None = None  # SqlPassword, ActiveDirectory*: the driver decides what it supports
+    user_instance: bool = False
+    attach_db_filename: str | None = None
+    replication: bool = False
+    column_encryption: bool = False
+    pool_blocking_period: str = "Auto"
+    server_spn: str | None = None
+    failover_partner_spn: str | None = None
 
     @property
     def protocol(self) -> Protocol | None:
@@ -429,6 +464,28 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "application intent": ("applicationintent",),
     "failover partner": ("failover_partner", "failoverpartner"),
     "driver": (),
+    "pooling": (),
+    "max pool size": (),
+    "min pool size": (),
+    "load balance timeout": ("connection lifetime",),
+    "enlist": (),
+    "persist security info": ("persistsecurityinfo",),
+    "multiple active result sets": ("multipleactiveresultsets", "mars_connection", "mars connection"),
+    "current language": ("language",),
+    "command timeout": ("commandtimeout",),
+    "connect retry count": ("connectretrycount",),
+    "connect retry interval": ("connectretryinterval",),
+    "transparent network ip resolution": ("transparentnetworkipresolution",),
+    "ip address preference": ("ipaddresspreference",),
+    "type system version": (),
+    "authentication": (),
+    "user instance": (),
+    "attachdbfilename": ("extended properties", "initial file name"),
+    "replication": (),
+    "column encryption setting": ("columnencryption",),
+    "pool blocking period": ("poolblockingperiod",),
+    "server spn": ("serverspn",),
+    "failover partner spn": ("failoverpartnerspn",),
 }
 _CANONICAL: dict[str, str] = {
     name: canonical for canonical, others in _SYNONYMS.items() for name in (canonical, *others)
@@ -455,6 +512,30 @@ _ENCRYPT = {
     "strict": EncryptOption.STRICT,
 }
 _INTENTS = {"readwrite": ApplicationIntent.READ_WRITE, "readonly": ApplicationIntent.READ_ONLY}
+_IP_PREFERENCES = {p.value.lower(): p for p in IPAddressPreference}
+_TYPE_SYSTEMS = {
+    name.lower(): name
+    for name in ("Latest", "SQL Server 2000", "SQL Server 2005", "SQL Server 2008", "SQL Server 2012")
+}
+_AUTHENTICATIONS = {
+    name.lower(): name
+    for name in (
+        "SqlPassword",
+        "ActiveDirectoryPassword",
+        "ActiveDirectoryIntegrated",
+        "ActiveDirectoryInteractive",
+        "ActiveDirectoryServicePrincipal",
+        "ActiveDirectoryDeviceCodeFlow",
+        "ActiveDirectoryManagedIdentity",
+        "ActiveDirectoryMSI",
+        "ActiveDirectoryDefault",
+        "ActiveDirectoryWorkloadIdentity",
+    )
+}
+# SqlClient writes "Sql Password", "Active Directory Password"... too: spaces are ignored.
+_AUTHENTICATIONS.update({name.replace(" ", ""): value for name, value in list(_AUTHENTICATIONS.items())})
+_COLUMN_ENCRYPTION = {"enabled": True, "disabled": False}
+_POOL_BLOCKING = {name.lower(): name for name in ("Auto", "AlwaysBlock", "NeverBlock")}
 _INT32_MAX = 2**31 - 1
 _INT32_TEXT = re.compile(r"[+-]?[0-9]+")
 _T = TypeVar("_T")
@@ -509,6 +590,38 @@ def _to_packet_size(key: str, value: str) -> int:
             f"Invalid 'Packet Size'. The value must be an integer >= {MIN_PACKET_SIZE} and <= {MAX_PACKET_SIZE}."
         )
     return size
+
+
+def _to_ranged(low: int, high: int) -> Callable[[str, str], int]:
+    def convert(key: str, value: str) -> int:
+        number = _to_int(key, value)
+        if not low <= number <= high:
+            raise _invalid(key)
+        return number
+
+    return convert
+
+
+def _to_ip_preference(key: str, value: str) -> IPAddressPreference:
+    return _lookup(_IP_PREFERENCES, key, value)
+
+
+def _to_type_system(key: str, value: str) -> str:
+    return _lookup(_TYPE_SYSTEMS, key, value)
+
+
+def _to_authentication(key: str, value: str) -> str | None:
+    if not value.strip():
+        return None
+    return _lookup(_AUTHENTICATIONS, key, value.replace(" ", ""))
+
+
+def _to_column_encryption(key: str, value: str) -> bool:
+    return _lookup(_COLUMN_ENCRYPTION, key, value)
+
+
+def _to_pool_blocking(key: str, value: str) -> str:
+    return _lookup(_POOL_BLOCKING, key, value)
 
 
 def _to_network_library(key: str, value: str) -> Protocol:
@@ -570,6 +683,28 @@ _FIELDS: dict[str, tuple[str, Callable[[str, str], object]]] = {
     "application intent": ("application_intent", _to_intent),
     "failover partner": ("failover_partner", _to_server),
     "driver": ("driver", _to_free_text),
+    "pooling": ("pooling", _to_bool),
+    "max pool size": ("max_pool_size", _to_ranged(1, _INT32_MAX)),
+    "min pool size": ("min_pool_size", _to_ranged(0, _INT32_MAX)),
+    "load balance timeout": ("load_balance_timeout", _to_ranged(0, _INT32_MAX)),
+    "enlist": ("enlist", _to_bool),
+    "persist security info": ("persist_security_info", _to_bool),
+    "multiple active result sets": ("multiple_active_result_sets", _to_bool),
+    "current language": ("current_language", _to_text),
+    "command timeout": ("command_timeout", _to_timeout),
+    "connect retry count": ("connect_retry_count", _to_ranged(0, 255)),
+    "connect retry interval": ("connect_retry_interval", _to_ranged(1, 60)),
+    "transparent network ip resolution": ("transparent_network_ip_resolution", _to_bool),
+    "ip address preference": ("ip_address_preference", _to_ip_preference),
+    "type system version": ("type_system_version", _to_type_system),
+    "authentication": ("authentication", _to_authentication),
+    "user instance": ("user_instance", _to_bool),
+    "attachdbfilename": ("attach_db_filename", _to_free_text),
+    "replication": ("replication", _to_bool),
+    "column encryption setting": ("column_encryption", _to_column_encryption),
+    "pool blocking period": ("pool_blocking_period", _to_pool_blocking),
+    "server spn": ("server_spn", _to_free_text),
+    "failover partner spn": ("failover_partner_spn", _to_free_text),
 }
 
 
@@ -593,6 +728,10 @@ def parse_connection_string(text: str) -> ConnectionSettings:
 
 
 def _check_consistency(settings: ConnectionSettings) -> None:
+    if settings.min_pool_size > settings.max_pool_size:
+        raise ConnectionStringError(
+            "Invalid min or max pool size values, min pool size cannot be greater than the max pool size."
+        )
     if settings.multi_subnet_failover and settings.failover_partner is not None:
         raise ConnectionStringError(
             "Connecting to a mirrored SQL Server instance using the MultiSubnetFailover connection option "
