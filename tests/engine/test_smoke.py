@@ -23,3 +23,29 @@ def test_tables_round_trip(tsql) -> None:
     tsql.run("INSERT INTO t (name) VALUES (N'a'), (N'b')")
     assert tsql.rows("SELECT id, name FROM t ORDER BY id") == [(1, "a"), (2, "b")]
     assert tsql.scalar("SELECT SCOPE_IDENTITY()") == Decimal(2)
+
+
+def test_outer_join_columns_are_nullable(tsql) -> None:
+    """A NOT NULL column on the outer side of a join can be NULL: COLMETADATA must say so, or the
+    NULL cannot be sent at all."""
+    tsql.run("CREATE TABLE oa (id int NOT NULL); CREATE TABLE ob (id int NOT NULL, f bit NOT NULL)")
+    tsql.run("INSERT oa VALUES (1)")
+    left = tsql.run("SELECT oa.id, ob.f FROM oa LEFT JOIN ob ON ob.id = oa.id")
+    assert left.rows == [(1, None)]
+    assert [c.nullable for c in left.columns] == [False, True]
+    right = tsql.run("SELECT oa.id, ob.f FROM ob RIGHT JOIN oa ON ob.id = oa.id")
+    assert [c.nullable for c in right.columns] == [False, True]
+    full = tsql.run("SELECT oa.id, ob.f FROM oa FULL JOIN ob ON ob.id = oa.id")
+    assert [c.nullable for c in full.columns] == [True, True]
+
+
+def test_negative_integer_literals_are_int(tsql) -> None:
+    assert tsql.type_of("-123") == "int"
+    assert tsql.type_of("SIGN(-5)") == "int"
+    assert tsql.rows("SELECT 1 WHERE 901578250 = -123") == []  # no conversion of the column, no 8115
+
+
+def test_metadata_function_arguments(tsql) -> None:
+    tsql.run("CREATE TABLE t2 (a int, b int)")
+    assert tsql.scalar("SELECT COL_NAME(OBJECT_ID('t2'), 2)") == "b"
+    assert tsql.scalar("SELECT OBJECT_ID('sys.tables')") < 0

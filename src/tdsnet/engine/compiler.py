@@ -429,6 +429,28 @@ def _values_column(values: exp.Values, name: str) -> tuple[SqlType | None, bool]
     return ty.common([type_of(c) for c in cells]), any(bool(c.meta.get(N, True)) for c in cells)
 
 
+def _outer_side(scope: Scope) -> frozenset[str]:
+    """The aliases a LEFT, RIGHT or FULL join of this scope may fill with NULLs."""
+    cached = scope.__dict__.get("_tdsnet_outer")
+    if cached is not None:
+        return cached
+    nullable: set[str] = set()
+    select = scope.expression
+    if isinstance(select, exp.Select) and select.args.get("from_"):
+        seen = [select.args["from_"].this.alias_or_name.lower()]
+        for join in select.args.get("joins") or []:
+            alias = join.this.alias_or_name.lower()
+            side = (join.side or "").upper()
+            if side in ("LEFT", "FULL"):
+                nullable.add(alias)
+            if side in ("RIGHT", "FULL"):
+                nullable.update(seen)
+            seen.append(alias)
+    result = frozenset(nullable)
+    scope.__dict__["_tdsnet_outer"] = result
+    return result
+
+
 class _Annotator:
     def __init__(self, scope: Scope, state: Compiling) -> None:
         self.scope = scope
@@ -458,7 +480,10 @@ class _Annotator:
         while scope is not None:
             source = scope.sources.get(node.table) if node.table else None
             if source is not None:
-                return self._from_source(source, node.name)
+                found = self._from_source(source, node.name)
+                if found is not None and node.table.lower() in _outer_side(scope):
+                    return found[0], True  # an outer join fills this side with NULLs
+                return found
             scope = scope.parent
         return None
 
@@ -482,8 +507,9 @@ class _Annotator:
             set_type(node, ty.string_literal(node.this, unicode=False), False)
             return
         text = node.this
-        if re.fullmatch(r"\d+", text):
-            set_type(node, ty.literal_int(int(text)), False)
+        if re.fullmatch(r"-?\d+", text):
+            # -2147483648 is numeric(10,0): the minus applies to the literal 2147483648
+            set_type(node, ty.literal_int(int(text.lstrip("-"))), False)
         elif "e" in text.lower():
             set_type(node, sqltypes.FLOAT, False)
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from . import catalog
+from . import catalog, catalog_views
 
 if TYPE_CHECKING:
     from .session import EngineSession
@@ -52,13 +52,18 @@ def call(session: EngineSession, name: str, args: list[Any]) -> Any:
         return None
     if name == "OBJECT_ID":
         wanted = str(args[1]).strip().upper() if len(args) > 1 and args[1] is not None else None
-        found = find_object(session, name_parts(str(args[0])))
+        parts = name_parts(str(args[0]))
+        if len(parts) >= 2 and parts[-2].lower() in ("sys", "information_schema"):
+            key = f"{parts[-2].lower()}.{parts[-1].lower()}"
+            return catalog_views.system_view_ids(session).get(key) if wanted in (None, "V") else None
+        found = find_object(session, parts)
         if found is None or (wanted and found[1].type.strip() != wanted):
             return None
         return found[1].object_id
     if name in ("COL_LENGTH", "COLUMNPROPERTY"):
         return _column_function(session, name, args)
-    database = session.engine.database_by_id(int(args[1])) if name != "OBJECTPROPERTY" and len(args) > 1 else None
+    with_database = name in ("OBJECT_NAME", "OBJECT_SCHEMA_NAME") and len(args) > 1 and args[1] is not None
+    database = session.engine.database_by_id(int(args[1])) if with_database else None
     cat = session._catalog(database.name if database else session.database)
     row = next((o for o in cat.objects if o.object_id == int(args[0])), None)
     if row is None:
