@@ -5,6 +5,7 @@ Imported by name (`from harness import Server`); the fixtures are in conftest.py
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +102,8 @@ def start_server(
     port: int | None = 0,
     timeout: float = 30,
     runtime_dir: Path | None = None,
+    browser: bool = False,
+    require_tcp: bool = True,
 ) -> Server:
     """Start `tdsnet serve` bound to loopback only, with its own runtime dir (so default pipe names
     of parallel test servers do not collide), and wait until it announces its TCP port."""
@@ -113,6 +117,8 @@ def start_server(
         str(data_dir),
         "--loopback-only",
     ]
+    if not browser:  # parallel test servers would compete for UDP 1434; Browser tests opt in
+        command.append("--no-browser")
     if port is not None:  # None: the instance's network.toml decides
         command += ["--port", str(port)]
     if listen:
@@ -122,6 +128,7 @@ def start_server(
     command += list(args)
     process = subprocess.Popen(
         command,
+        preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, before exec
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -142,19 +149,28 @@ def start_server(
             found = int(match.group(1))
         if "connect with" in line:
             break
-    if found is None:
+    if found is None and (require_tcp or not any("connect with" in line for line in output)):
         process.kill()
         raise RuntimeError("tdsnet serve did not start:\n" + "".join(output) + (process.stdout.read() or ""))
     _drain(process)
     return Server(
         data_dir,
         process,
-        found,
+        found or 0,
         listen if listen and listen not in ("0.0.0.0", "::") else "127.0.0.1",
         sa_password or "",
         output,
         runtime_dir,
     )
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when the test process dies, so an interrupted run leaves no
+    servers holding ports behind."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _drain(process: subprocess.Popen) -> None:
@@ -203,6 +219,28 @@ def node_clients_ready() -> bool:
 
 
 JTDS_JAR = Path("/usr/share/java/jtds.jar")
+
+
+@contextlib.contextmanager
+def exclusive(resource: str) -> Iterator[None]:
+    """Hold a lock shared by all test processes (pytest-xdist workers) while using something every
+    test would compete for, such as the Browser's UDP 1434 on 127.0.0.1."""
+    import fcntl
+
+    path = Path(tempfile.gettempdir()) / f"tdsnet-tests-{resource}.lock"
+    with path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def worker_loopback(n: int) -> str:
+    """A loopback address of this xdist worker's own (127.W.0.n), so parallel workers never pick the same."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    return f"127.{10 + index}.0.{n}"
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -15,7 +15,7 @@ from standins import Browser, record
 
 import tdsnet
 from conftest import login
-from harness import Server
+from harness import Server, exclusive
 from tdsnet.client.config import ClientConfig, parse_alias, save_config
 
 INSTANCE = "SEED3"
@@ -58,6 +58,11 @@ ALIASES = {
 
 
 def test_seed_003_aliases(fresh_server: object, isolated: Path) -> None:
+    with exclusive("well-known-ports"):  # other tests use 127.0.0.1's UDP 1434 too
+        _seed_003_aliases(fresh_server, isolated)
+
+
+def _seed_003_aliases(fresh_server: object, isolated: Path) -> None:
     if not _well_known_ports_free():
         pytest.skip("TCP 1433 or UDP 1434 on 127.0.0.1/::1 is in use on this machine")
     default: Server = fresh_server("--listen", "::1", port=1433)  # type: ignore[operator]

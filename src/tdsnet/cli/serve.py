@@ -50,6 +50,15 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="never bind a non-loopback address: 'all addresses' means 127.0.0.1 and ::1",
     )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="do not answer SQL Server Browser requests on UDP 1434"
+    )
+    parser.add_argument(
+        "--browser-listen",
+        action="append",
+        metavar="ADDR",
+        help="address for the Browser's UDP 1434; repeat for several (default: all addresses)",
+    )
     parser.add_argument("--sa-password", help="the sa password at first start (env MSSQL_SA_PASSWORD)")
     parser.add_argument("--force-encryption", action="store_true", help="require TLS from every client")
     parser.add_argument(
@@ -72,6 +81,8 @@ def config_from(args: argparse.Namespace) -> InstanceConfig:
         port=port,
         instance_name=args.instance,
         loopback_only=args.loopback_only,
+        browser=not args.no_browser,
+        browser_addresses=tuple(args.browser_listen or ()),
         listen=tuple(args.listen or ()),
         sa_password=args.sa_password or env.get("MSSQL_SA_PASSWORD"),
         force_encryption=args.force_encryption,
@@ -154,10 +165,13 @@ def _describe(listener: Listener) -> str:
 
 
 def _example_server(instance: Instance) -> str:
-    ports = instance.ports
-    if not ports:
+    tcp = [lst for lst in instance.listeners if lst.transport == "TCP"]
+    if not tcp:
         return "np:" + instance.network_config.pipe
-    host = "127.0.0.1"
-    if ports[0] == DEFAULT_PORT and instance.config.instance == "MSSQLSERVER":
-        return host
-    return f"{host},{ports[0]}"
+    first = next((lst for lst in tcp if lst.family == "ipv4"), tcp[0])
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(first.address, first.address)
+    host = f"[{host}]" if ":" in host else host
+    name = instance.config.instance
+    if name != "MSSQLSERVER" and instance.browser is not None and instance.browser.addresses:
+        return f"{host}\\{name}"
+    return host if first.port == DEFAULT_PORT and name == "MSSQLSERVER" else f"{host},{first.port}"

@@ -51,6 +51,19 @@ def lookup_dac_port(host: str, instance: str, deadline: float | None, port: int 
     raise e.network_error(e.SNI_PROVIDER, e.SNI_DAC_PORT, None, number=e.LOCATE_NUMBER)
 
 
+def list_instances(host: str, deadline: float | None, port: int = ssrp.SSRP_PORT) -> list[BrowserAnswer]:
+    """Every instance the Browser on each of host's addresses reports (CLNT_UCAST_EX), like sqlcmd -L."""
+    request = ssrp.encode_request(ssrp.Request(ssrp.RequestKind.CLNT_UCAST_EX))
+    found: list[BrowserAnswer] = []
+    for address, reply in _ask(host, request, deadline, port):
+        try:
+            records = ssrp.decode_response(reply, ssrp.RequestKind.CLNT_UCAST_EX)
+        except ProtocolError:
+            continue
+        found += [BrowserAnswer(address, record) for record in records]
+    return found
+
+
 def _ask(host: str, request: bytes, deadline: float | None, port: int) -> Iterator[tuple[str, bytes]]:
     """Send ``request`` to each of host's addresses in turn, yielding each reply as it comes."""
     name = "localhost" if host.lower() in ("(local)", ".") else host

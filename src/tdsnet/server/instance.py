@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import errno
 import os
 import secrets
 import socket
@@ -30,11 +31,14 @@ from ..engine.system import PRODUCT_BUILD, PRODUCT_MAJOR, PRODUCT_MINOR
 from ..net import local
 from ..net.stream import TdsStream
 from ..net.tls import server_context
+from ..tds.ssrp import SSRP_PORT
 from . import certificate, netconfig, passwords
 from . import endpoints as ep
+from .browser import Browser
+from .configuration import Configuration
 from .connection import ClientConnection
 from .errorlog import ErrorLog
-from .listeners import DAC, TCP, Listener
+from .listeners import DAC, TCP, Listener, failure_text, tcp_shown
 from .logins import SYSADMIN_ID, Login, LoginCatalog
 from .network import NetworkLayer
 from .permissions import Principals
@@ -66,6 +70,8 @@ class InstanceConfig:
     log_dir: Path | None = None
     workers: int = 64
     loopback_only: bool = False  # "all addresses" means 127.0.0.1 and ::1 (tests, local development)
+    browser: bool = True  # answer SSRP on UDP 1434 unless another Browser already does
+    browser_addresses: tuple[str, ...] = ()  # default: every address (loopback with loopback_only)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -122,6 +128,8 @@ class Instance:
         self.sessions: dict[int, ClientConnection] = {}
         self.endpoints: ep.EndpointCatalog = None  # type: ignore[assignment]
         self.network: NetworkLayer | None = None
+        self.browser: Browser | None = None
+        self.configuration: Configuration = None  # type: ignore[assignment]
         self.network_config = netconfig.NetworkConfig(instance=config.instance)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.generated_sa_password: str | None = None
@@ -168,16 +176,23 @@ class Instance:
         self.logins = LoginCatalog(master)
         self.endpoints = ep.EndpointCatalog(master)
         self.logins.permissions_changed = self.endpoints.reload
+        self.configuration = Configuration(master)
+        self.configuration.install_pending_at_start()
+        self.configuration.installed["remote admin connections"] = self._remote_admin_connections
         self._ensure_sa()
-        from . import endpoint_statements, system_objects
+        from . import configuration, endpoint_statements, system_objects
 
         system_objects.register(self)
         endpoint_statements.register(self)
+        configuration.register(self)
         self._load_certificate()
-        self.network = NetworkLayer(self, network, config.loopback_only)
+        remote_dac = self.configuration.value_in_use("remote admin connections") == 1
+        self.network = NetworkLayer(self, network, config.loopback_only, remote_dac)
         await self.network.start()
         self.network_config = self.network.config
         self.network.register()
+        if config.browser:
+            await self._start_browser()
         self.errorlog.write(
             "SQL Server is now ready for client connections. This is an informational message; "
             "no user action is required.",
@@ -226,9 +241,28 @@ class Instance:
                 f'The certificate [Cert Hash(sha1) "{files.thumbprint}"] was successfully loaded for encryption.'
             )
 
+    async def _start_browser(self) -> None:
+        assert self.network is not None
+        self.browser = Browser()
+        addresses = list(self.config.browser_addresses) or self.network.all_addresses
+        for address, exc in await self.browser.start(addresses):
+            shown = tcp_shown(address, SSRP_PORT)
+            if exc.errno == errno.EADDRINUSE:
+                self.errorlog.write(f"SQL Server Browser: UDP {shown} is in use, by another Browser for this host.")
+            else:
+                self.errorlog.write(f"SQL Server Browser could not listen on UDP {shown}: {failure_text(exc)}")
+        for address in self.browser.addresses:
+            self.errorlog.write(f"SQL Server Browser is answering on UDP {tcp_shown(address, SSRP_PORT)}.")
+
     def stream_for(self, transport: str) -> TdsStream:
         """A new connection on one of the TDS listeners (DAC connections travel over TCP)."""
         return TdsStream(ClientConnection(self, transport), self.tls, TCP if transport == DAC else transport)
+
+    def _remote_admin_connections(self, value: int) -> None:
+        """RECONFIGURE of 'remote admin connections' takes effect at once: the DAC listens anew."""
+        if self.loop is not None and self.network is not None:
+            future = asyncio.run_coroutine_threadsafe(self.network.reopen_dac(value == 1), self.loop)
+            future.result(timeout=30)
 
     def endpoints_changed(self) -> None:
         """Called on a worker thread after CREATE/ALTER/DROP ENDPOINT: open and close listeners now."""
@@ -239,6 +273,8 @@ class Instance:
         for conn in list(self.connections):
             if conn.stream is not None:
                 conn.stream.close()
+        if self.browser is not None:
+            self.browser.stop()
         if self.network is not None:
             await self.network.stop()
         for conn in list(self.sessions.values()):

@@ -58,8 +58,11 @@ class EndpointTransport:
 
 
 class NetworkLayer:
-    def __init__(self, instance: Instance, config: netconfig.NetworkConfig, loopback_only: bool) -> None:
+    def __init__(
+        self, instance: Instance, config: netconfig.NetworkConfig, loopback_only: bool, remote_dac: bool = False
+    ) -> None:
         self.instance = instance
+        self.remote_dac = remote_dac
         self.config = config
         self.all_addresses = _available(LOOPBACK if loopback_only else WILDCARDS)
         self.listeners: list[Listener] = []
@@ -267,9 +270,16 @@ class NetworkLayer:
         self.listeners.append(listener)
         self.log(f"{what} is ready to accept connection on {listener.shown}.")
 
+    def _dac_addresses(self) -> list[str]:
+        """Loopback only, unless 'remote admin connections' is 1: then every address the instance uses."""
+        if not self.remote_dac:
+            return family_order(_available(LOOPBACK))
+        tcp = [lst.address for lst in self.listeners if lst.transport == TCP]
+        return family_order(list(dict.fromkeys([*self.all_addresses, *tcp])))
+
     async def _open_dac(self) -> None:
-        """127.0.0.1 (and ::1) on 1434, or a dynamic port when it is taken; recorded like SQL Server does."""
-        addresses = family_order(_available(LOOPBACK))
+        """1434, or a dynamic port when it is taken; recorded like SQL Server does."""
+        addresses = self._dac_addresses()
         for candidate in dict.fromkeys((self.config.dac_dynamic_port or netconfig.DAC_PORT, netconfig.DAC_PORT, 0)):
             port = candidate
             opened: list[Listener] = []
@@ -286,12 +296,26 @@ class NetworkLayer:
                 if port != self.config.dac_dynamic_port:
                     self.config = replace(self.config, dac_dynamic_port=port)
                     self._changed = True
+                where = "remotely" if self.remote_dac else "locally"
                 self.log("The maximum number of dedicated administrator connections for this instance is '1'")
-                self.log(f"Dedicated admin connection support was established for listening locally on port {port}.")
+                self.log(f"Dedicated admin connection support was established for listening {where} on port {port}.")
                 return
             for listener in opened:
                 listener.server.close()
         self.log("Could not open a port for the dedicated admin connection: the DAC is not available.")
+
+    async def reopen_dac(self, remote: bool) -> None:
+        """'remote admin connections' changed: listen again on the same port, on the new addresses."""
+        if remote == self.remote_dac:
+            return
+        self.remote_dac = remote
+        for listener in [lst for lst in self.listeners if lst.transport == DAC]:
+            listener.server.close()
+            self.listeners.remove(listener)
+        await self._open_dac()
+        if self._changed:
+            netconfig.save(self.config)
+            self._changed = False
 
     # --- registration and shutdown -----------------------------------------------------------
 

@@ -52,6 +52,20 @@ _SERVER_IMPLIED_BY = {
     "CREATE ENDPOINT": ("ALTER ANY ENDPOINT",),
     "VIEW SERVER STATE": ("ALTER SERVER STATE",),
 }
+# What the fixed server roles hold without rows in sys.server_permissions (principal_id -> permissions).
+_FIXED_ROLES = {
+    4: {"ALTER ANY LOGIN"},  # securityadmin
+    5: {
+        "ALTER SETTINGS",
+        "SHUTDOWN",
+        "ALTER ANY ENDPOINT",
+        "CREATE ENDPOINT",
+        "ALTER SERVER STATE",
+        "VIEW SERVER STATE",
+    },  # serveradmin
+    7: {"ALTER ANY CONNECTION", "ALTER SERVER STATE", "VIEW SERVER STATE"},  # processadmin
+    9: {"CREATE ANY DATABASE", "ALTER ANY DATABASE"},  # dbcreator
+}
 # Endpoint permission -> the server permission that covers it on every endpoint.
 _ENDPOINT_IMPLIED_BY_SERVER = {"ALTER": "ALTER ANY ENDPOINT", "VIEW DEFINITION": "VIEW ANY DEFINITION"}
 
@@ -103,6 +117,8 @@ class Grants:
         states = self._states(who, SERVER, 0, covering)
         if DENY in self._states(who, SERVER, 0, (name, "CONTROL SERVER")):
             return False
+        if any(name in _FIXED_ROLES.get(role, ()) for role in who.ids):
+            return True
         return bool(states & {GRANT, GRANT_WITH_GRANT_OPTION})
 
     def endpoint(self, who: Principals, endpoint_id: int, owner_id: int | None, name: str) -> bool:
