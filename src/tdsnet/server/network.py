@@ -331,6 +331,10 @@ class NetworkLayer:
             "np": self.config.pipe if self.listener(NAMED_PIPE) else None,
             "dac": self.dac_port,
             "hidden": self.config.hide_instance,
+            # for local tools (tdsnet doctor): where the instance keeps its catalog and ERRORLOG
+            "data_dir": str(self.instance.config.data_dir),
+            "errorlog": str(self.instance.errorlog.path),
+            "master": str(self.instance.engine.store.path_of("master")),
         }
         path = self._registration()
         path.parent.mkdir(parents=True, exist_ok=True)
