@@ -2,14 +2,16 @@ r"""Connecting, end to end: the error texts SQL Server users search for (seed 00
 forms of seed 003, protocol order and fallback and when it must not happen (seeds 001 and 004),
 the Browser, TLS certificate checks and login failures, against real tdsnet servers.
 
-The server listens on TCP only for now; named pipes, shared memory and the Browser are the
-stand-ins of `standins` in front of a real server (see that module).  The same scenarios against
-the server's own listeners are at the end, skipped until it has them.
+Failures by nature (a listener that resets or never answers, a Browser that drops datagrams or
+lists crafted records) are the stand-ins of `standins`; the seed 004 scenario and the Browser
+path run against the server's own Browser and named pipes at the end.
 """
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from standins import Browser, ClosingListener, SilentListener, TcpRelay, closing
 
 import tdsnet
 from conftest import at, login
-from harness import Server, free_port
+from harness import Server, free_port, worker_loopback
 from tdsnet import client
 from tdsnet.client.config import ClientConfig, load_config, parse_alias, parse_protocol_order, save_config
 from tdsnet.net import local
@@ -439,19 +441,60 @@ def test_dac_without_a_browser_is_error_43(server: Server) -> None:
         tdsnet.connect(f"Server=admin:127.0.{free_port() % 200 + 2}.78;" + login(server, **{"Connect Timeout": 5}))
 
 
-# --- waiting for the server ----------------------------------------------------------------------
+# --- against the server's own Browser and named pipes ----------------------------------------------
 
 
-@pytest.mark.skip(reason="waiting for server np/lpc listeners: TCP disabled in network.toml, and the Browser")
-def test_seed_004_with_tcp_disabled_on_the_instance(fresh_server: object, isolated: Path) -> None:
+def _restart_without_tcp(fresh_server: object, instance: Server, *args: str, **kwargs: object) -> Server:
+    instance.stop()
+    config = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tdsnet",
+            "config",
+            "server",
+            "--data-dir",
+            str(instance.data_dir),
+            "--instance",
+            INSTANCE,
+            "disable",
+            "tcp",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert config.returncode == 0, config.stderr
+    return fresh_server(*args, data_dir=instance.data_dir, require_tcp=False, **kwargs)  # type: ignore[operator]
+
+
+def test_seed_004_with_tcp_disabled_on_the_instance(
+    fresh_server: object, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """TCP disabled: the default order falls back silently to named pipes; an alias or Network Library
     fails with the TCP error (the Browser lists no tcp for the instance: error 28)."""
-    instance: Server = fresh_server("--instance", INSTANCE)  # type: ignore[operator]  # + [Tcp] Enabled = false, Browser on
-    name = f"127.0.0.1\\{INSTANCE}"
+    address = worker_loopback(200)
+    args = ("--instance", INSTANCE, "--browser-listen", address)
+    instance: Server = fresh_server(*args, listen=address, port=None, browser=True)  # type: ignore[operator]
+    instance = _restart_without_tcp(fresh_server, instance, *args, listen=address, port=None, browser=True)
+    monkeypatch.setenv("TDSNET_RUNTIME_DIR", str(instance.runtime_dir))
+    configure(isolated, order="tcp np")
+    name = f"{address}\\{INSTANCE}"
     with tdsnet.connect(f"Server={name};" + login(instance)) as conn:
         assert transport_of(conn) == "Named pipe"
+        assert [a.protocol for a in conn.attempts] == ["tcp", "np"]
     with pytest.raises(client.NetworkError, match="error: 28"):
         tdsnet.connect(f"Network Library=DBMSSOCN;Server={name};" + login(instance))
     configure(isolated, ("viaalias", f"DBMSSOCN,{name}"))
     with pytest.raises(client.NetworkError, match="error: 28"):
         tdsnet.connect("Server=viaalias;" + login(instance))
+
+
+def test_the_servers_own_browser(fresh_server: object) -> None:
+    address = worker_loopback(201)
+    instance: Server = fresh_server(  # type: ignore[operator]
+        "--instance", INSTANCE, "--browser-listen", address, listen=address, port=None, browser=True
+    )
+    with tdsnet.connect(f"Server=tcp:{address}\\{INSTANCE};" + login(instance)) as conn:
+        assert conn.transport == f"tcp:{address},{instance.port}"
+        assert conn.execute("SELECT @@SERVICENAME").fetchone() == (INSTANCE,)
