@@ -50,6 +50,13 @@ CHUNK = 512
 _descriptors = itertools.count(1)
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedCall:
+    """A handle from sp_prepexecrpc: executing it calls this procedure again."""
+
+    procedure: str
+
+
 @dataclass(slots=True)
 class SessionInfo:
     """Who the session is, as the instance established at login."""
@@ -312,7 +319,7 @@ class EngineSession:
         self._attached: set[str] = set()
         self._temp_catalog: catalog.Catalog | None = None
         self.cancel = threading.Event()
-        self.prepared: dict[int, ParsedBatch] = {}
+        self.prepared: dict[int, ParsedBatch | PreparedCall] = {}
         self._prepared_ids = itertools.count(1)
         self._inline = False
         self._frame: Frame | None = None
@@ -1454,7 +1461,34 @@ class EngineSession:
         parsed = self.prepared.get(handle)
         if parsed is None:
             raise SqlError(8179, 16, 4, f"Could not find prepared statement with handle {handle}.")
+        if isinstance(parsed, PreparedCall):
+            yield from self._prepared_call(parsed.procedure, params[1:], offset=1)
+            return
         yield from self._run_prepared(parsed, params[1:])
+
+    def _sp_prepexecrpc(self, params: list[Any]) -> Iterator[Result]:
+        """sp_prepexecrpc @handle OUTPUT, N'proc', args...: what ODBC sends for {CALL proc(?, ...)}."""
+        if len(params) < 2:
+            text = "Procedure or function 'sp_prepexecrpc' expects parameter '@procname', which was not supplied."
+            raise SqlError(201, 16, 4, text)
+        procedure = str(params[1].value or "")
+        handle = next(self._prepared_ids)
+        self.prepared[handle] = PreparedCall(procedure)
+        handle_out = OutputParameter(0, params[0].name or "@handle", sqltypes.INT, handle)
+        yield from self._prepared_call(procedure, params[2:], offset=2, before=handle_out)
+
+    def _prepared_call(
+        self, procedure: str, args: list[Any], offset: int, before: OutputParameter | None = None
+    ) -> Iterator[Result]:
+        """Run a prepared procedure call; its OUTPUT parameters keep their ordinals in the RPC's list."""
+        for item in self._rpc(procedure, args):
+            if before is not None and isinstance(item, OutputParameter | ProcedureDone):
+                yield before
+                before = None
+            if isinstance(item, OutputParameter):
+                yield OutputParameter(item.ordinal + offset, item.name, item.type, item.value)
+            else:
+                yield item
 
     def _run_prepared(
         self,
@@ -2282,6 +2316,7 @@ _SPECIAL_PROCEDURES.update(
         "sp_prepare": lambda self, params: self._sp_prepare(params, execute=False),
         "sp_prepexec": lambda self, params: self._sp_prepare(params, execute=True),
         "sp_execute": EngineSession._sp_execute,
+        "sp_prepexecrpc": EngineSession._sp_prepexecrpc,
         "sp_unprepare": EngineSession._sp_unprepare,
         "sp_reset_connection": EngineSession._sp_reset_connection,
     }

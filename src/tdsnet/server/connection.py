@@ -374,6 +374,7 @@ class ClientConnection:
         self._attention_acknowledged = False
         self.status = "running"
         self.last_request_start = dt.datetime.now()
+        self.instance.batch_requests += 1
         if isinstance(event, tdsconn.UnsupportedRequest):
             self._run(event, inline=True)
             return

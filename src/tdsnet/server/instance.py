@@ -133,6 +133,7 @@ class Instance:
         self.network_config = netconfig.NetworkConfig(instance=config.instance)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.generated_sa_password: str | None = None
+        self.batch_requests = 0  # for sys.dm_os_performance_counters
         self._spid_lock = threading.Lock()
         self._free_spids: list[int] = []
         self._next_spid = FIRST_SPID

@@ -91,6 +91,7 @@ def _views(instance: Instance) -> list[SystemView]:
         SystemView("sys.databases", DATABASE_COLUMNS, lambda s: _database_rows(instance)),
         SystemView("sys.server_principals", PRINCIPAL_COLUMNS, lambda s: _principal_rows(instance)),
         SystemView("sys.sql_logins", LOGIN_COLUMNS, lambda s: _login_rows(instance)),
+        SystemView("sys.dm_os_performance_counters", COUNTER_COLUMNS, lambda s: _counter_rows(instance)),
         SystemView(
             "sys.server_role_members",
             columns(("role_principal_id", INT, False), ("member_principal_id", INT, False)),
@@ -489,6 +490,30 @@ def _sp_who(instance: Instance, session: EngineSession) -> Iterator[Result]:
         )
     yield ResultSet(WHO_COLUMNS, [rows])
     yield StatementDone("SELECT", len(rows), in_procedure=True)
+
+
+COUNTER_COLUMNS = columns(
+    ("object_name", sqltypes.SqlType("nchar", length=128), False),
+    ("counter_name", sqltypes.SqlType("nchar", length=128), False),
+    ("instance_name", sqltypes.SqlType("nchar", length=128)),
+    ("cntr_value", BIGINT, False),
+    ("cntr_type", INT, False),
+)
+_BULK_COUNT, _RAW_VALUE = 272696576, 65792  # cumulative "per second" counters, and plain values
+
+
+def _counter_rows(instance: Instance) -> Iterator[Sequence[Any]]:
+    """The counters that say how the server works: a repeated statement adds a batch request but no
+    compilation, because each distinct text is parsed once."""
+    prefix = "SQLServer" if instance.config.instance == "MSSQLSERVER" else f"MSSQL${instance.config.instance}"
+    stats = f"{prefix}:SQL Statistics"
+    for object_name, counter, value, kind in (
+        (stats, "Batch Requests/sec", instance.batch_requests, _BULK_COUNT),
+        (stats, "SQL Compilations/sec", instance.engine.parse_count, _BULK_COUNT),
+        (stats, "SQL Re-Compilations/sec", 0, _BULK_COUNT),
+        (f"{prefix}:General Statistics", "User Connections", len(instance.sessions), _RAW_VALUE),
+    ):
+        yield (object_name.ljust(128), counter.ljust(128), "".ljust(128), value, kind)
 
 
 # --- statements ----------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 // Runs a plan against a SQL Server with tedious and prints what it saw, as JSON.
 //
-// stdin:  {"config": {server, port, user, password, encrypt, ca, database},
-//          "steps": [{"sql": "...", "params": [{"name", "type", "value", "options"}]}]}
-// stdout: [{"columns": [{"name", "type"}], "rows": [[...]], "rowCount": n,
+// stdin:  {"config": {server, port, user, password, encrypt, ca, database, instanceName},
+//          "steps": [{"sql": "...", "params": [{"name", "type", "value", "options"}]}
+//                    | {"procedure": "dbo.p", "params": [...], "outputs": [{"name", "type"}]}]}
+// stdout: [{"columns": [{"name", "type"}], "rows": [[...]], "rowCount": n, "infos": ["..."],
+//           "outputs": {name: value}, "returnStatus": n | null,
 //           "error": {"number", "state", "class", "message"} | null}, ...]
 //
 // Values are tagged where JSON cannot carry them: {"$date": iso, "ns": nanosecondDelta},
@@ -62,8 +64,11 @@ function connect(config) {
 
 function run(connection, step) {
   return new Promise((resolve) => {
-    const result = { columns: [], rows: [], rowCount: null, error: null };
-    const request = new Request(step.sql, (err, rowCount) => {
+    const result = { columns: [], rows: [], rowCount: null, infos: [], outputs: {}, returnStatus: null, error: null };
+    const onInfo = (info) => result.infos.push(info.message);
+    connection.on("infoMessage", onInfo);
+    const request = new Request(step.procedure || step.sql, (err, rowCount) => {
+      connection.removeListener("infoMessage", onInfo);
       if (err) {
         result.error = { number: err.number, state: err.state, class: err.class, message: err.message };
       }
@@ -73,11 +78,19 @@ function run(connection, step) {
     for (const p of step.params || []) {
       request.addParameter(p.name, TYPES[p.type], decode(p.value), p.options || {});
     }
+    for (const p of step.outputs || []) {
+      request.addOutputParameter(p.name, TYPES[p.type]);
+    }
+    request.on("returnValue", (name, value) => (result.outputs[name] = encode(value)));
+    request.on("doneProc", (rowCount, more, returnStatus) => {
+      if (returnStatus !== undefined && returnStatus !== null) result.returnStatus = returnStatus;
+    });
     request.on("columnMetadata", (columns) => {
       result.columns = columns.map((c) => ({ name: c.colName, type: c.type.name }));
     });
     request.on("row", (columns) => result.rows.push(columns.map((c) => encode(c.value))));
-    connection.execSql(request);
+    if (step.procedure) connection.callProcedure(request);
+    else connection.execSql(request);
   });
 }
 
