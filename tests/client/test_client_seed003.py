@@ -6,12 +6,10 @@ not to the test: when something else holds them the test is skipped.
 
 from __future__ import annotations
 
-import contextlib
 import socket
 from pathlib import Path
 
 import pytest
-from standins import Browser, record
 
 import tdsnet
 from conftest import login
@@ -66,11 +64,18 @@ def _seed_003_aliases(fresh_server: object, isolated: Path) -> None:
     if not _well_known_ports_free():
         pytest.skip("TCP 1433 or UDP 1434 on 127.0.0.1/::1 is in use on this machine")
     default: Server = fresh_server("--listen", "::1", port=1433)  # type: ignore[operator]
-    named: Server = fresh_server("--instance", INSTANCE, "--listen", "::1")  # type: ignore[operator]
-    with contextlib.ExitStack() as stack:
-        for address in ("127.0.0.1", "::1"):
-            browser = Browser([record(INSTANCE, tcp_port=named.port)], address=address)
-            stack.callback(browser.close)
+    named: Server = fresh_server(  # type: ignore[operator]
+        "--instance",
+        INSTANCE,
+        "--listen",
+        "::1",
+        "--browser-listen",
+        "127.0.0.1",
+        "--browser-listen",
+        "::1",
+        browser=True,  # the named instance's own SQL Server Browser, on the well-known port
+    )
+    if True:
         aliases = {}
         for name, (server, port) in ALIASES.items():
             value = f"DBMSSOCN,{server}" + (f",{port.format(named_port=named.port)}" if port else "")
