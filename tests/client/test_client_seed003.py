@@ -75,17 +75,16 @@ def _seed_003_aliases(fresh_server: object, isolated: Path) -> None:
         "::1",
         browser=True,  # the named instance's own SQL Server Browser, on the well-known port
     )
-    if True:
-        aliases = {}
-        for name, (server, port) in ALIASES.items():
-            value = f"DBMSSOCN,{server}" + (f",{port.format(named_port=named.port)}" if port else "")
-            aliases[name] = parse_alias(name, value)
-        save_config(ClientConfig(aliases=aliases), isolated)
-        for name, (server, port) in ALIASES.items():
-            expected = "SEED3" if INSTANCE in server or port else "MSSQLSERVER"
-            with tdsnet.connect(f"Server={name};" + login(default)) as conn:
-                row = conn.execute(
-                    "SELECT @@SERVICENAME, net_transport FROM sys.dm_exec_connections WHERE session_id = @@SPID"
-                ).fetchone()
-                assert row == (expected, "TCP"), name
-                assert conn.attempts[-1].protocol == "tcp" and len(conn.attempts) == 1
+    aliases = {}
+    for name, (server, port) in ALIASES.items():
+        value = f"DBMSSOCN,{server}" + (f",{port.format(named_port=named.port)}" if port else "")
+        aliases[name] = parse_alias(name, value)
+    save_config(ClientConfig(aliases=aliases), isolated)
+    for name, (server, port) in ALIASES.items():
+        expected = "SEED3" if INSTANCE in server or port else "MSSQLSERVER"
+        with tdsnet.connect(f"Server={name};" + login(default)) as conn:
+            row = conn.execute(
+                "SELECT @@SERVICENAME, net_transport FROM sys.dm_exec_connections WHERE session_id = @@SPID"
+            ).fetchone()
+            assert row == (expected, "TCP"), name
+            assert conn.attempts[-1].protocol == "tcp" and len(conn.attempts) == 1
