@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import browse, browser, config, serve
+from . import browse, browser, config, serve, sqlcmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve.add_parser(commands)
     config.add_parser(commands)
+    sqlcmd.add_parser(commands)
     browser.add_parser(commands)
     browse.add_parser(commands)
     return parser

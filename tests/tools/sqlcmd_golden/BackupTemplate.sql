@@ -1,0 +1,2 @@
+USE master;
+SELECT name, '$(bakfile)' AS bakfile FROM sys.databases WHERE name = '$(db)';

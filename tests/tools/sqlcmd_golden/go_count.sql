@@ -1,0 +1,6 @@
+CREATE TABLE #counter (n int);
+GO
+INSERT INTO #counter VALUES (1);
+GO 3
+SELECT COUNT(*) AS n FROM #counter;
+GO

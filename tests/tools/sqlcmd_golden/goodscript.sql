@@ -1,0 +1,4 @@
+SELECT 'batch #1';
+GO
+SELECT 'batch #2';
+GO
