@@ -14,10 +14,13 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..server.instance import DEFAULT_PORT, Instance, InstanceConfig, StartupError
 from ..server.listeners import DAC, NAMED_PIPE, SHARED_MEMORY, Listener
+from ..server.netconfig import DEFAULT_PORT
+
+if TYPE_CHECKING:  # the instance (and the engine behind it) loads only when serve runs
+    from ..server.instance import Instance, InstanceConfig
 
 
 def add_parser(commands: Any) -> None:
@@ -72,6 +75,8 @@ def add_parser(commands: Any) -> None:
 
 
 def config_from(args: argparse.Namespace) -> InstanceConfig:
+    from ..server.instance import InstanceConfig
+
     env = os.environ
     port = args.port if args.port is not None else (int(env["MSSQL_TCP_PORT"]) if env.get("MSSQL_TCP_PORT") else None)
     default_dir = "data" if not args.instance else f"data-{args.instance.lower()}"
@@ -92,6 +97,8 @@ def config_from(args: argparse.Namespace) -> InstanceConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..server.instance import StartupError
+
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = config_from(args)
     try:
@@ -110,6 +117,8 @@ def _run_loop(main: Any) -> int:
 
 
 async def _serve(config: InstanceConfig) -> int:
+    from ..server.instance import Instance
+
     instance = Instance(config)
     await instance.start()
     if not instance.listeners:
