@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import browse, browser, config, serve, sqlcmd
+from . import browse, browser, config, doctor, serve, sqlcmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     sqlcmd.add_parser(commands)
     browser.add_parser(commands)
     browse.add_parser(commands)
+    doctor.add_parser(commands)
     return parser
 
 

@@ -64,35 +64,55 @@ def list_instances(host: str, deadline: float | None, port: int = ssrp.SSRP_PORT
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """What one of a host's addresses did with a request (for diagnosis: silence is not a refusal)."""
+
+    address: str
+    reply: bytes | None
+    refused: bool = False  # ICMP port unreachable: nothing listens on that UDP port there
+
+
 def _ask(host: str, request: bytes, deadline: float | None, port: int) -> Iterator[tuple[str, bytes]]:
     """Send ``request`` to each of host's addresses in turn, yielding each reply as it comes."""
+    for exchange in exchanges(host, request, deadline, port):
+        if exchange.reply is not None:
+            yield exchange.address, exchange.reply
+
+
+def exchanges(host: str, request: bytes, deadline: float | None, port: int = ssrp.SSRP_PORT) -> Iterator[Exchange]:
+    """Send ``request`` to each of host's addresses in turn: every address's reply, refusal or silence."""
     name = "localhost" if host.lower() in ("(local)", ".") else host
     try:
         infos = socket.getaddrinfo(name, port, type=socket.SOCK_DGRAM)
     except (socket.gaierror, UnicodeError):
         return
     for family, kind, proto, _canon, address in infos:
-        reply = _ask_address(socket.socket(family, kind, proto), address, request, deadline)
-        if reply is not None:
-            yield str(address[0]), reply
+        reply, refused = _ask_address(socket.socket(family, kind, proto), address, request, deadline)
+        yield Exchange(str(address[0]), reply, refused)
 
 
-def _ask_address(sock: socket.socket, address: tuple, request: bytes, deadline: float | None) -> bytes | None:
+def _ask_address(
+    sock: socket.socket, address: tuple, request: bytes, deadline: float | None
+) -> tuple[bytes | None, bool]:
+    """The reply, and whether the address refused (ICMP port unreachable) rather than stayed silent."""
     with sock:
         try:
             sock.connect(address)  # a connected UDP socket reports ICMP unreachable as ECONNREFUSED
         except OSError:
-            return None
+            return None, False
         for _ in range(TRIES):
             left = remaining(deadline)
             if left is not None and left <= 0:
-                return None
+                return None, False
             sock.settimeout(WAIT if left is None else min(WAIT, left))
             try:
                 sock.send(request)
-                return sock.recv(65535)
+                return sock.recv(65535), False
             except TimeoutError:
                 continue
+            except ConnectionRefusedError:
+                return None, True
             except OSError:
-                return None
-    return None
+                return None, False
+    return None, False

@@ -88,6 +88,10 @@ class ClientTls:
     def alpn(self) -> str | None:
         return self._ssl.selected_alpn_protocol()
 
+    def peer_certificate(self) -> bytes | None:
+        """The DER bytes of the certificate the server presented (for diagnosis), once the handshake is done."""
+        return self._ssl.getpeercert(binary_form=True) if self.done else None
+
     def handshake(self, incoming: bytes = b"") -> bytes:
         """Feed the server's handshake bytes; returns the bytes to send.  Raises ssl.SSLError on failure."""
         if incoming:

@@ -248,6 +248,10 @@ class ClientConnection:
             self._login_failed(login.username, verdict.state, verdict.reason, client)
             return
         account = verdict.login
+        refusal = instance.admit(self, account)  # server access comes before the database, as in SQL Server
+        if refusal is not None:
+            self._refused(login.username, refusal, client)
+            return
         database = login.database or account.default_database
         found = instance.engine.database(database)
         if found is None:
@@ -270,10 +274,6 @@ class ClientConnection:
                     f'Cannot open database "{database}" requested by the login. The login failed.',
                 ),
             )
-            return
-        refusal = instance.admit(self, account)
-        if refusal is not None:
-            self._refused(login.username, refusal, client)
             return
         self._accept(login, account, found.name)
 

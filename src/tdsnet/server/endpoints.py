@@ -221,6 +221,11 @@ def _write(con: sqlite3.Connection, e: EndpointDef) -> None:
     )
 
 
+def read_endpoints(con: sqlite3.Connection) -> tuple[EndpointDef, ...]:
+    """The endpoints in a master database (also read offline, by `tdsnet doctor`)."""
+    return _load(con)
+
+
 def _load(con: sqlite3.Connection) -> tuple[EndpointDef, ...]:
     return tuple(
         EndpointDef(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], row[8], json.loads(row[9]))

@@ -167,15 +167,7 @@ class LoginCatalog:
 
     def find(self, name: str) -> Login | None:
         with self._connect() as con:
-            row = con.execute(
-                "SELECT principal_id, name, sid, is_disabled, default_database_name,"
-                " default_language_name FROM __tdsnet_server_principals"
-                " WHERE name = ? AND type IN ('S', 'U')",
-                (name,),
-            ).fetchone()
-        if row is None:
-            return None
-        return Login(row[0], row[1], bytes(row[2]), bool(row[3]), row[4], row[5])
+            return read_login(con, name)
 
     def find_principal(self, name: str) -> int | None:
         """The principal_id of a login or server role, by name."""
@@ -317,11 +309,7 @@ class LoginCatalog:
     def role_ids(self, principal_id: int) -> set[int]:
         """The server roles a principal belongs to, public included."""
         with self._connect() as con:
-            rows = con.execute(
-                "SELECT role_principal_id FROM __tdsnet_server_role_members WHERE member_principal_id = ?",
-                (principal_id,),
-            ).fetchall()
-        return {r[0] for r in rows} | {PUBLIC_ID}
+            return read_role_ids(con, principal_id)
 
     def is_sysadmin(self, principal_id: int) -> bool:
         return "sysadmin" in self.roles_of(principal_id)
@@ -359,6 +347,30 @@ class LoginCatalog:
             return con.execute(
                 "SELECT role_principal_id, member_principal_id FROM __tdsnet_server_role_members"
             ).fetchall()
+
+
+# --- readers over any connection to master (the catalog above, and `tdsnet doctor` offline) ---------
+
+
+def read_login(con: sqlite3.Connection, name: str) -> Login | None:
+    row = con.execute(
+        "SELECT principal_id, name, sid, is_disabled, default_database_name,"
+        " default_language_name FROM __tdsnet_server_principals"
+        " WHERE name = ? AND type IN ('S', 'U')",
+        (name,),
+    ).fetchone()
+    if row is None:
+        return None
+    return Login(row[0], row[1], bytes(row[2]), bool(row[3]), row[4], row[5])
+
+
+def read_role_ids(con: sqlite3.Connection, principal_id: int) -> set[int]:
+    """The server roles a principal belongs to, public included."""
+    rows = con.execute(
+        "SELECT role_principal_id FROM __tdsnet_server_role_members WHERE member_principal_id = ?",
+        (principal_id,),
+    ).fetchall()
+    return {r[0] for r in rows} | {PUBLIC_ID}
 
 
 def _grant_connect_sql(con: sqlite3.Connection, principal_id: int) -> None:

@@ -167,6 +167,11 @@ class PermissionStore:
             self._grants = Grants(_load(con))
 
 
+def read_grants(con: sqlite3.Connection) -> Grants:
+    """The permission rows of a master database with their checks (also read offline, by `tdsnet doctor`)."""
+    return Grants(_load(con))
+
+
 def _load(con: sqlite3.Connection) -> list[Permission]:
     return [
         Permission(*row)
