@@ -49,3 +49,8 @@ def test_metadata_function_arguments(tsql) -> None:
     tsql.run("CREATE TABLE t2 (a int, b int)")
     assert tsql.scalar("SELECT COL_NAME(OBJECT_ID('t2'), 2)") == "b"
     assert tsql.scalar("SELECT OBJECT_ID('sys.tables')") < 0
+
+
+def test_empty_binary_literal(tsql) -> None:
+    """pymssql writes b"" as 0x."""
+    assert tsql.rows("SELECT 0x, DATALENGTH(0x), 0x0A") == [(b"", 0, b"\n")]

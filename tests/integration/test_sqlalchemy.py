@@ -187,10 +187,8 @@ def test_core_bulk_insert_of_10000_rows(engine) -> None:
     assert total == sum(Decimal(n) / 100 for n in range(10_000))
 
 
-def test_pandas_round_trip(engine, request: pytest.FixtureRequest) -> None:
+def test_pandas_round_trip(engine) -> None:
     pandas = pytest.importorskip("pandas")
-    if engine.dialect.driver == "pymssql":  # pymssql writes b"" as the literal 0x, which the engine reads as a name
-        request.applymarker(pytest.mark.xfail(strict=True, reason="the empty binary literal 0x is not read yet"))
     frame = pandas.DataFrame(
         {
             "i32": pandas.array([1, -2, None], dtype="Int32"),

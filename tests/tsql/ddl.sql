@@ -501,7 +501,7 @@ GO
 EXEC ('CREATE SCHEMA sales_s')
 CREATE TABLE sales_s.orders (id int)
 INSERT INTO sales_s.orders VALUES (1), (2)
-SELECT COUNT(*), SCHEMA_NAME(OBJECT_SCHEMA_ID(OBJECT_ID('sales_s.orders'))) FROM sales_s.orders
+SELECT COUNT(*), OBJECT_SCHEMA_NAME(OBJECT_ID('sales_s.orders')) FROM sales_s.orders
 -- expect rows:
 -- 2, 'sales_s'
 GO

@@ -184,8 +184,10 @@ def show(config: NetworkConfig, out: TextIO) -> None:
         print(f"  Dedicated admin connection: TCP port {config.dac_dynamic_port}", file=out)
     print("", file=out)
     rows = [("Name", "IP Address", "Active", "Enabled", "TCP Port", "TCP Dynamic Ports")]
-    rows += [(ip.name, ip.ip_address, yes(ip.active), yes(ip.enabled), ip.tcp_port, ip.tcp_dynamic_ports)
-             for ip in config.ips]
+    rows += [
+        (ip.name, ip.ip_address, yes(ip.active), yes(ip.enabled), ip.tcp_port, ip.tcp_dynamic_ports)
+        for ip in config.ips
+    ]
     rows.append(("IPAll", "", "", "", config.ip_all.tcp_port, config.ip_all.tcp_dynamic_ports))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, catalog_procs, catalog_views, functions
+from . import alter, catalog, catalog_procs, catalog_views, constraints, ddl, functions, sequences
 from .catalog import CatalogCache
 from .errors import SqlError
 from .session import EngineSession, ParsedBatch, SessionInfo, parse_batch
@@ -65,11 +65,19 @@ class Engine:
     def __init__(self, data_dir: Path, server: ServerInfo, parse_cache_size: int = 2048) -> None:
         self.data_dir = data_dir
         self.server = server
-        self.store = Store(data_dir, functions.SQLITE_FUNCTIONS, functions.AGGREGATES)
+        self.store = Store(
+            data_dir,
+            functions.SQLITE_FUNCTIONS
+            + ddl.SQLITE_FUNCTIONS
+            + constraints.SQLITE_FUNCTIONS
+            + sequences.SQLITE_FUNCTIONS,
+            functions.AGGREGATES,
+        )
         self.catalogs = CatalogCache()
         self.registry = Registry()
         catalog_procs.register(self.registry)
         catalog_views.register(self.registry)
+        alter.register(self.registry)
         self.databases: dict[str, Database] = {}
         self._lock = threading.Lock()
         self._parsed: OrderedDict[tuple[str, str], ParsedBatch] = OrderedDict()
@@ -114,6 +122,19 @@ class Engine:
                 )
             rows = con.execute("SELECT database_id, name, create_date FROM __tdsnet_databases")
             self.databases = {name.lower(): Database(i, name, d) for i, name, d in rows}
+        finally:
+            con.close()
+        for database in self.databases.values():
+            self._upgrade_catalog(database.name)
+
+    def _upgrade_catalog(self, name: str) -> None:
+        """Bring a database file written by an earlier version up to the current catalog tables."""
+        path = self.store.path_of(name)
+        if not path.exists():
+            return
+        con = sqlite3.connect(path, isolation_level=None)
+        try:
+            catalog.install(con, "main")
         finally:
             con.close()
 

@@ -12,6 +12,7 @@ comments and [quoted identifiers] are handled once, correctly.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlglot.dialects.tsql import TSQL
@@ -20,7 +21,14 @@ from sqlglot.tokens import Token, TokenType
 
 from . import errors
 
-_TOKENIZER = TSQL().tokenizer_class
+
+class _Tokenizer(TSQL.Tokenizer):
+    # sqlglot reads the rest of a statement after PRINT, GO, FETCH... as one string token
+    # ("commands"); a batch needs every token to find where statements end.
+    COMMANDS: set[TokenType] = set()
+
+
+_TOKENIZER = _Tokenizer
 
 STARTERS = frozenset(
     {
@@ -114,6 +122,7 @@ class Statement:
     tokens: list[Token] = field(repr=False, default_factory=list)
     parsed: object = None  # what the executor's parser made of it, set on first use
     plans: dict = field(repr=False, default_factory=dict)  # compiled plans, by database
+    terminated: bool = False  # a semicolon ends it (MERGE must have one)
 
     def word(self, index: int) -> str:
         """The upper-cased text of the statement's token at ``index`` ('' past the end)."""
@@ -158,7 +167,19 @@ class Continue:
     line: int
 
 
-Node = Statement | Block | If | While | TryCatch | Break | Continue
+@dataclass(slots=True)
+class Label:
+    name: str  # lower-cased: labels are case-insensitive
+    line: int
+
+
+@dataclass(slots=True)
+class Goto:
+    label: str
+    line: int
+
+
+Node = Statement | Block | If | While | TryCatch | Break | Continue | Label | Goto
 
 
 def tokenize(text: str) -> list[Token]:
@@ -176,8 +197,30 @@ def _token_error(text: str, detail: str) -> errors.SqlError:
     return errors.syntax_error(detail[:40])
 
 
+_NOT_WORDS = frozenset(
+    {
+        TokenType.IDENTIFIER,
+        TokenType.STRING,
+        TokenType.NATIONAL_STRING,
+        TokenType.HEX_STRING,
+        TokenType.BIT_STRING,
+        TokenType.BYTE_STRING,
+        TokenType.RAW_STRING,
+        TokenType.UNICODE_STRING,
+    }
+)
+
+
+def _is_name(token: Token) -> bool:
+    """A label's name: an identifier, or a word sqlglot reads as a keyword (inner, left...)."""
+    return token.token_type == TokenType.IDENTIFIER or (
+        token.token_type not in _NOT_WORDS and token.text.replace("_", "a").isalnum() and not token.text[0].isdigit()
+    )
+
+
 def upper(token: Token) -> str:
-    return token.text.upper() if token.token_type != TokenType.IDENTIFIER else ""
+    """A keyword-like token's text in upper case; '' for [quoted] names and strings."""
+    return token.text.upper() if token.token_type not in _NOT_WORDS else ""
 
 
 def parse(text: str) -> Block:
@@ -187,13 +230,71 @@ def parse(text: str) -> Block:
     block = parser.block(until=())
     if parser.pos < len(tokens):
         raise _unexpected(tokens[parser.pos])
+    _check_labels(block)
     return block
+
+
+def _check_labels(block: Block) -> None:
+    """A label is declared once per batch and every GOTO names one (errors 132 and 133)."""
+    labels: set[str] = set()
+    gotos: list[Goto] = []
+    for node in walk(block):
+        if isinstance(node, Label):
+            if node.name in labels:
+                raise errors.SqlError(
+                    132,
+                    15,
+                    1,
+                    f"The label '{node.name}' has already been declared. Label names must be unique within a "
+                    "query batch or stored procedure.",
+                    node.line,
+                )
+            labels.add(node.name)
+        elif isinstance(node, Goto):
+            gotos.append(node)
+    for goto in gotos:
+        if goto.label not in labels:
+            raise errors.SqlError(
+                133,
+                15,
+                1,
+                f"A GOTO statement references the label '{goto.label}' but the label has not been declared.",
+                goto.line,
+            )
+
+
+def jump_target(block: Block, label: str) -> tuple[int, Block | None] | None:
+    """Where a GOTO to ``label`` resumes in this block: (index of the label, None) when the label is
+    one of its statements, (index of a nested BEGIN...END block holding it, that block), or None."""
+    for index, node in enumerate(block.statements):
+        if isinstance(node, Label) and node.name == label:
+            return index, None
+        if isinstance(node, Block) and jump_target(node, label) is not None:
+            return index, node
+    return None
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of a batch tree, parents before children."""
+    yield node
+    if isinstance(node, Block):
+        for child in node.statements:
+            yield from walk(child)
+    elif isinstance(node, If):
+        yield from walk(node.then)
+        if node.otherwise is not None:
+            yield from walk(node.otherwise)
+    elif isinstance(node, While):
+        yield from walk(node.body)
+    elif isinstance(node, TryCatch):
+        yield from walk(node.body)
+        yield from walk(node.handler)
 
 
 def _unexpected(token: Token) -> errors.SqlError:
     word = token.text
     if upper(token) in STARTERS or upper(token) in ("ELSE", "END", "CATCH", "TRY"):
-        return errors.keyword_syntax_error(word.lower() if word.isupper() else word, token.line)
+        return errors.keyword_syntax_error(word, token.line)
     return errors.syntax_error(word, token.line)
 
 
@@ -263,9 +364,33 @@ class _Parser:
         if word == "CONTINUE":
             self.pos += 1
             return Continue(token.line)
+        if word == "GOTO":
+            return self.goto()
+        if self._at_label():
+            self.pos += 2
+            return Label(token.text.lower(), token.line)
         if word in ("END", "ELSE"):
             raise _unexpected(token)
         return self.statement()
+
+    def goto(self) -> Goto:
+        line = self.expect("GOTO").line
+        target = self.peek()
+        if target is None or not _is_name(target):
+            raise errors.syntax_error(target.text if target else "", target.line if target else line)
+        self.pos += 1
+        return Goto(target.text.lower(), line)
+
+    def _at_label(self) -> bool:
+        """``name:`` at the start of a statement declares a GOTO label."""
+        token, after = self.peek(), self.peek(1)
+        return (
+            token is not None
+            and after is not None
+            and after.token_type == TokenType.COLON
+            and _is_name(token)
+            and upper(token) not in STARTERS
+        )
 
     def begin_end(self) -> Block:
         self.expect("BEGIN")
@@ -357,7 +482,7 @@ class _Parser:
                 if word == "CASE":
                     self._skip_case()
                     continue
-                if self._is_boundary(word, state):
+                if self._is_boundary(word, state) or self._at_label():
                     break
                 state.see(word)
             self.pos += 1
@@ -408,7 +533,8 @@ class _Parser:
             token = self.peek()
             raise errors.syntax_error(token.text if token else "", token.line if token else 1)
         text = self.text[tokens[0].start : tokens[-1].end + 1]
-        return Statement(keyword, text, tokens[0].line, tokens)
+        terminated = end < len(self.tokens) and self.tokens[end].token_type == TokenType.SEMICOLON
+        return Statement(keyword, text, tokens[0].line, tokens, terminated=terminated)
 
 
 class _Absorb:
@@ -442,6 +568,8 @@ class _Absorb:
             return True  # MERGE must end with a semicolon
         if main == "DECLARE" and word == "SELECT" and previous == "FOR":
             return True
+        if word == "FETCH" and previous in ("ROW", "ROWS"):
+            return True  # OFFSET n ROWS FETCH NEXT m ROWS ONLY
         if main in ("GRANT", "DENY", "REVOKE"):
             return "TO" not in seen and "FROM" not in seen
         if main == "ALTER":
@@ -453,8 +581,12 @@ class _Absorb:
         if target == "TABLE":
             if word == "ALTER" and following == "COLUMN":
                 return True
-            if word == "DROP" and following in ("COLUMN", "CONSTRAINT", "PERIOD", "INDEX"):
+            if word == "DROP" and following not in OBJECT_KINDS - {"INDEX"} and following not in STARTERS:
+                return True  # DROP [CONSTRAINT] name: a DROP of another object starts a statement
+            if word == "IF" and following == "EXISTS":  # DROP COLUMN IF EXISTS c
                 return True
+            if self.previous in ("ON", "DELETE", "UPDATE") and word in ("DELETE", "UPDATE", "SET"):
+                return True  # REFERENCES t ON DELETE SET NULL ON UPDATE CASCADE
             return word == "SET" and following == "("
         if target in ("DATABASE", "INDEX"):
             return word == "SET"

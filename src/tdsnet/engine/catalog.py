@@ -16,10 +16,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ..sqltypes import SqlType, parse_type
+from . import errors
 from .modules import ModuleSpec, parse_module
 from .storage import quote
 
-MODULE_TYPES = ("P", "FN", "IF")
+MODULE_TYPES = ("P", "FN", "IF", "TF")
 
 META_TABLES = """
 CREATE TABLE IF NOT EXISTS {db}.__tdsnet_schemas (
@@ -50,6 +51,8 @@ CREATE TABLE IF NOT EXISTS {db}.__tdsnet_columns (
     default_sql TEXT,
     computed_sql TEXT,
     collation TEXT,
+    is_persisted INTEGER NOT NULL DEFAULT 0,
+    is_rowversion INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (object_id, column_id)
 );
 CREATE TABLE IF NOT EXISTS {db}.__tdsnet_indexes (
@@ -62,11 +65,23 @@ CREATE TABLE IF NOT EXISTS {db}.__tdsnet_indexes (
     is_unique_constraint INTEGER NOT NULL,
     columns TEXT NOT NULL,
     filter TEXT,
+    fill_factor INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (object_id, index_id)
 );
 CREATE TABLE IF NOT EXISTS {db}.__tdsnet_identity (
     object_id INTEGER PRIMARY KEY,
     last_value INTEGER
+);
+CREATE TABLE IF NOT EXISTS {db}.__tdsnet_sequences (
+    object_id INTEGER PRIMARY KEY,
+    type TEXT NOT NULL,
+    start_value TEXT NOT NULL,
+    increment TEXT NOT NULL,
+    minimum_value TEXT NOT NULL,
+    maximum_value TEXT NOT NULL,
+    is_cycling INTEGER NOT NULL,
+    cache_size INTEGER,
+    last_value TEXT
 );
 """
 
@@ -103,6 +118,8 @@ class ColumnDef:
     default_sql: str | None = None
     computed_sql: str | None = None
     collation: str | None = None
+    persisted: bool = False  # a PERSISTED computed column
+    rowversion: bool = False  # rowversion (timestamp): binary(8) the database stamps on every write
 
 
 CLUSTERED, NONCLUSTERED = 1, 2
@@ -127,6 +144,7 @@ class IndexDef:
     is_unique_constraint: bool
     columns: tuple[IndexColumn, ...]
     filter: str | None = None
+    fill_factor: int = 0  # WITH (FILLFACTOR = n); 0 is the server's default
 
     @property
     def key_columns(self) -> tuple[IndexColumn, ...]:
@@ -199,12 +217,20 @@ class Catalog:
     objects: tuple[ObjectRow, ...] = ()
     schema_names: dict[int, str] = field(default_factory=dict)
     modules: dict[tuple[str, str], ModuleDef] = field(default_factory=dict)
+    schema_owners: dict[int, int] = field(default_factory=dict)  # schema_id -> owning principal_id
 
     def module(self, schema: str, name: str) -> ModuleDef | None:
         return self.modules.get((schema.lower(), name.lower()))
 
     def schema_id(self, name: str) -> int | None:
         return self.schemas.get(name.lower())
+
+    def existing_schema_id(self, name: str) -> int:
+        """The schema's id, or SQL Server's 2760 for a schema that is not there."""
+        found = self.schemas.get(name.lower())
+        if found is None:
+            raise errors.unknown_schema(name)
+        return found
 
     def table(self, schema: str, name: str) -> TableDef | None:
         return self.tables.get((schema.lower(), name.lower()))
@@ -218,9 +244,21 @@ def now_text() -> str:
     return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
 
 
+# Columns later versions added to the catalog tables: a database file of an earlier version gets them on open.
+ADDED_COLUMNS = (
+    ("__tdsnet_columns", "is_persisted", "INTEGER NOT NULL DEFAULT 0"),
+    ("__tdsnet_columns", "is_rowversion", "INTEGER NOT NULL DEFAULT 0"),
+    ("__tdsnet_indexes", "fill_factor", "INTEGER NOT NULL DEFAULT 0"),
+)
+
+
 def install(con: sqlite3.Connection, db: str) -> None:
-    """Create the catalog tables and system schemas in a database (idempotent)."""
+    """Create the catalog tables and system schemas in a database (idempotent; upgrades older files)."""
     con.executescript(META_TABLES.format(db=quote(db)))
+    for table, column, declaration in ADDED_COLUMNS:
+        present = {row[1] for row in con.execute(f"PRAGMA {quote(db)}.table_info({table})")}
+        if column not in present:
+            con.execute(f"ALTER TABLE {quote(db)}.{table} ADD COLUMN {column} {declaration}")
     con.executemany(
         f"INSERT OR IGNORE INTO {quote(db)}.__tdsnet_schemas(schema_id, name) VALUES (?, ?)",
         SYSTEM_SCHEMAS,
@@ -229,12 +267,14 @@ def install(con: sqlite3.Connection, db: str) -> None:
 
 def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
     q = quote(db)
-    schema_names = dict(con.execute(f"SELECT schema_id, name FROM {q}.__tdsnet_schemas"))
+    schema_rows = con.execute(f"SELECT schema_id, name, principal_id FROM {q}.__tdsnet_schemas").fetchall()
+    schema_names = {sid: name for sid, name, _ in schema_rows}
+    schema_owners = {sid: owner for sid, _, owner in schema_rows}
     schemas = {name.lower(): sid for sid, name in schema_names.items()}
     columns: dict[int, list[ColumnDef]] = {}
     for row in con.execute(
         f"SELECT object_id, column_id, name, type, is_nullable, is_identity, seed, increment,"
-        f" default_sql, computed_sql, collation FROM {q}.__tdsnet_columns"
+        f" default_sql, computed_sql, collation, is_persisted, is_rowversion FROM {q}.__tdsnet_columns"
         " ORDER BY object_id, column_id"
     ):
         columns.setdefault(row[0], []).append(
@@ -249,16 +289,18 @@ def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
                 default_sql=row[8],
                 computed_sql=row[9],
                 collation=row[10],
+                persisted=bool(row[11]),
+                rowversion=bool(row[12]),
             )
         )
     indexes: dict[int, list[IndexDef]] = {}
-    for object_id, index_id, name, kind, unique, primary, constraint, cols, where in con.execute(
-        f"SELECT object_id, index_id, name, type, is_unique, is_primary_key, is_unique_constraint, columns, filter"
-        f" FROM {q}.__tdsnet_indexes ORDER BY object_id, index_id"
+    for object_id, index_id, name, kind, unique, primary, constraint, cols, where, fill in con.execute(
+        f"SELECT object_id, index_id, name, type, is_unique, is_primary_key, is_unique_constraint, columns, filter,"
+        f" fill_factor FROM {q}.__tdsnet_indexes ORDER BY object_id, index_id"
     ):
         parsed = tuple(IndexColumn(c[0], bool(c[1]), bool(c[2])) for c in json.loads(cols))
         indexes.setdefault(object_id, []).append(
-            IndexDef(index_id, name, kind, bool(unique), bool(primary), bool(constraint), parsed, where)
+            IndexDef(index_id, name, kind, bool(unique), bool(primary), bool(constraint), parsed, where, fill)
         )
     tables: dict[tuple[str, str], TableDef] = {}
     by_id: dict[int, TableDef] = {}
@@ -301,7 +343,7 @@ def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
         if row.type in MODULE_TYPES and row.definition:
             schema = schema_names.get(row.schema_id, "dbo")
             modules[(schema.lower(), row.name.lower())] = ModuleDef(row.object_id, schema, parse_module(row.definition))
-    return Catalog(version, schemas, tables, by_id, objects, schema_names, modules)
+    return Catalog(version, schemas, tables, by_id, objects, schema_names, modules, schema_owners)
 
 
 def schema_version(con: sqlite3.Connection, db: str) -> int:
@@ -365,8 +407,8 @@ def add_object(
 def add_columns(con: sqlite3.Connection, db: str, object_id: int, columns: list[ColumnDef]) -> None:
     con.executemany(
         f"INSERT INTO {quote(db)}.__tdsnet_columns(object_id, column_id, name, type, is_nullable,"
-        " is_identity, seed, increment, default_sql, computed_sql, collation)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        " is_identity, seed, increment, default_sql, computed_sql, collation, is_persisted, is_rowversion)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 object_id,
@@ -380,6 +422,8 @@ def add_columns(con: sqlite3.Connection, db: str, object_id: int, columns: list[
                 c.default_sql,
                 c.computed_sql,
                 c.collation,
+                int(c.persisted),
+                int(c.rowversion),
             )
             for c in columns
         ],
@@ -387,7 +431,7 @@ def add_columns(con: sqlite3.Connection, db: str, object_id: int, columns: list[
     for c in columns:
         if c.identity:
             con.execute(
-                f"INSERT INTO {quote(db)}.__tdsnet_identity(object_id, last_value) VALUES (?, NULL)",
+                f"INSERT OR IGNORE INTO {quote(db)}.__tdsnet_identity(object_id, last_value) VALUES (?, NULL)",
                 (object_id,),
             )
 
@@ -401,7 +445,7 @@ def add_index(con: sqlite3.Connection, db: str, object_id: int, index: IndexDef)
     columns = json.dumps([[c.name, int(c.descending), int(c.included)] for c in index.columns])
     con.execute(
         f"INSERT INTO {quote(db)}.__tdsnet_indexes(object_id, index_id, name, type, is_unique, is_primary_key,"
-        " is_unique_constraint, columns, filter) VALUES (?,?,?,?,?,?,?,?,?)",
+        " is_unique_constraint, columns, filter, fill_factor) VALUES (?,?,?,?,?,?,?,?,?,?)",
         (
             object_id,
             index.index_id,
@@ -412,6 +456,7 @@ def add_index(con: sqlite3.Connection, db: str, object_id: int, index: IndexDef)
             int(index.is_unique_constraint),
             columns,
             index.filter,
+            index.fill_factor,
         ),
     )
 
@@ -438,6 +483,7 @@ def drop_object(con: sqlite3.Connection, db: str, object_id: int) -> None:
     con.execute(f"DELETE FROM {q}.__tdsnet_indexes WHERE object_id = ?", (object_id,))
     con.execute(f"DELETE FROM {q}.__tdsnet_columns WHERE object_id = ?", (object_id,))
     con.execute(f"DELETE FROM {q}.__tdsnet_identity WHERE object_id = ?", (object_id,))
+    con.execute(f"DELETE FROM {q}.__tdsnet_sequences WHERE object_id = ?", (object_id,))
     con.execute(
         f"DELETE FROM {q}.__tdsnet_objects WHERE object_id = ? OR parent_object_id = ?",
         (object_id, object_id),

@@ -722,7 +722,10 @@ def _special_columns(session: EngineSession, args: list[Any], named: dict[str, A
     _check_qualifier(session, _text(p["qualifier"]))
     table = _find_table(session, _text(p["table_name"]), _text(p["table_owner"]))
     rows = []
-    # col_type V asks for columns the server updates itself (rowversion): the catalog has none to offer.
+    if table is not None and str(p["col_type"] or "R").upper() == "V":  # what the server updates itself
+        for col in table.columns:
+            if col.rowversion:
+                rows.append((None, col.name, -2, "timestamp", 8, 8, None, SQL_PC_NOT_PSEUDO))
     if table is not None and str(p["col_type"] or "R").upper() == "R":
         index = best_row_identifier(table, str(p["nullable"] or "U").upper() != "O")
         odbc_version = _odbc_version(p["odbcver"])

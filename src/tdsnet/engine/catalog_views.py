@@ -14,16 +14,17 @@ import json
 import re
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from .. import sqltypes
 from ..sqltypes import SqlType, TypeError_, parse_type
-from . import modules
+from . import modules, sequences
 from .catalog import Catalog, ColumnDef, IndexDef, ObjectRow, TableDef
-from .storage import DEFAULT_COLLATION
+from .storage import DEFAULT_COLLATION, quote
 from .system import Registry, SystemView, columns
 
 if TYPE_CHECKING:
@@ -133,7 +134,31 @@ def _when(text: str) -> dt.datetime:
 
 
 def _catalog(session: EngineSession) -> Catalog:
-    return session._catalog(session.database)
+    cat = session._catalog(session.database)
+    if session.database.lower() == "tempdb":
+        return with_temp_tables(cat, session._catalog("temp"))
+    return cat
+
+
+def temp_table_name(name: str, object_id: int) -> str:
+    """A local temp table's name in tempdb: padded with underscores to 116 characters, then a number."""
+    return name.ljust(116, "_") + f"{object_id & 0xFFFFFFFFFFFF:012X}"
+
+
+def with_temp_tables(cat: Catalog, temp: Catalog) -> Catalog:
+    """tempdb's catalog with the session's own #temp tables (SQLite keeps them per connection)."""
+    tables = dict(cat.tables)
+    by_id = dict(cat.by_id)
+    objects = list(cat.objects)
+    for row in temp.objects:
+        name = temp_table_name(row.name, row.object_id) if row.type == "U" and row.name.startswith("#") else row.name
+        objects.append(replace(row, name=name))
+        table = temp.by_id.get(row.object_id)
+        if table is not None:
+            renamed = replace(table, name=name)
+            by_id[row.object_id] = renamed
+            tables[(table.schema.lower(), name.lower())] = renamed
+    return replace(cat, tables=tables, by_id=by_id, objects=tuple(objects))
 
 
 # --- facts shared by the views and the catalog procedures ------------------------------------
@@ -152,6 +177,18 @@ _SYSTEM_NAME = re.compile(r"^(PK|UQ|DF|CK|FK)__.+__[0-9A-F]{8}(?:[0-9A-F]{8})?$"
 
 def is_system_named(name: str) -> bool:
     return bool(_SYSTEM_NAME.match(name))
+
+
+def system_named(row: ObjectRow) -> bool:
+    """Whether SQL Server made up the constraint's name (the catalog says; older rows by their shape)."""
+    detail = definition_of(row)
+    return bool(detail["system_named"]) if "system_named" in detail else is_system_named(row.name)
+
+
+def constraint_flags(row: ObjectRow) -> tuple[bool, bool]:
+    """(is_disabled, is_not_trusted) of a CHECK or FOREIGN KEY constraint (NOCHECK makes both true)."""
+    detail = definition_of(row)
+    return bool(detail.get("disabled")), bool(detail.get("not_trusted") or detail.get("disabled"))
 
 
 def key_index(table: TableDef, name: str) -> IndexDef | None:
@@ -404,15 +441,18 @@ def _convert(node: exp.Cast | exp.Convert) -> str:
 SCHEMA_COLUMNS = columns(("name", SYSNAME, False), ("schema_id", INT, False), ("principal_id", INT))
 
 
-def schema_owner(schema_id: int) -> int:
-    """The principal owning a schema: the system schemas belong to their namesakes, others to dbo."""
-    return schema_id if schema_id in PRINCIPAL_NAMES else 1
+def schema_owner(schema_id: int, cat: Catalog | None = None) -> int:
+    """The principal owning a schema: as CREATE SCHEMA ... AUTHORIZATION recorded it; the system schemas
+    belong to their namesakes."""
+    if schema_id in PRINCIPAL_NAMES:
+        return schema_id
+    return cat.schema_owners.get(schema_id, 1) if cat is not None else 1
 
 
 def _schemas(session: EngineSession) -> Iterator[Sequence[Any]]:
     cat = _catalog(session)
     for schema_id, name in sorted(cat.schema_names.items()):
-        yield name, schema_id, schema_owner(schema_id)
+        yield name, schema_id, schema_owner(schema_id, cat)
 
 
 OBJECT_COLUMNS = columns(
@@ -705,12 +745,37 @@ def _user_columns(session: EngineSession) -> Iterator[tuple[TableDef, ColumnDef,
             head, middle = _column_parts(table.object_id, col.column_id, col.name, col.type, col.nullable, extra)
             if col.collation and col.type.is_string:
                 head = (*head[:8], col.collation, *head[9:])
+            if col.rowversion:  # binary(8) to expressions, timestamp to the catalog
+                timestamp = SYSTEM_TYPES["timestamp"][0]
+                head = (*head[:3], timestamp, timestamp, *head[5:])
             yield table, col, head, middle
 
 
 def _columns(session: EngineSession) -> Iterator[Sequence[Any]]:
     for _table, col, head, middle in _user_columns(session):
         yield (*head, col.computed_sql is not None, *middle, *_TAIL_VALUES)
+    for object_id, column_id, column in function_columns(session):
+        head, middle = _column_parts(object_id, column_id, column.name, column.type, column.nullable, (False, 0))
+        yield (*head, False, *middle, *_TAIL_VALUES)
+
+
+def function_columns(session: EngineSession) -> Iterator[tuple[int, int, Any]]:
+    """The result columns of inline table-valued functions: their SELECT, bound with the parameters' types."""
+    from .compiler import compile_query
+    from .dialect import parse_one
+    from .errors import SqlError
+    from .session import Frame
+
+    for module in _catalog(session).modules.values():
+        if module.kind != modules.INLINE_FUNCTION:
+            continue
+        frame = Frame(declared={p.key: p.type for p in module.spec.parameters})
+        try:
+            plan = compile_query(parse_one(modules.inline_select(module.spec.body)), session._context(frame))
+        except SqlError:
+            continue  # a function whose tables have gone has no columns to show
+        for column_id, column in enumerate(plan.columns, start=1):
+            yield module.object_id, column_id, column
 
 
 def _system_columns(session: EngineSession) -> Iterator[Sequence[Any]]:
@@ -726,18 +791,36 @@ def _all_columns(session: EngineSession) -> Iterator[Sequence[Any]]:
     yield from _system_columns(session)
 
 
+def identity_values(session: EngineSession) -> dict[int, Any]:
+    """Each table's last identity value (it changes with every INSERT, so it is read, not snapshotted)."""
+    con = session._connection()
+    databases = [session.database] + (["temp"] if session.database.lower() == "tempdb" else [])
+    found: dict[int, Any] = {}
+    for db in databases:
+        found.update(con.execute(f"SELECT object_id, last_value FROM {quote(db)}.__tdsnet_identity").fetchall())
+    return found
+
+
 def _identity_columns(session: EngineSession) -> Iterator[Sequence[Any]]:
-    # last_value stays NULL: the catalog snapshot does not carry the identity's current value.
-    for _table, col, head, middle in _user_columns(session):
+    last = identity_values(session)
+    for table, col, head, middle in _user_columns(session):
         if col.identity:
-            identity = (col.seed, col.increment, None, False)
+            value = last.get(table.object_id)
+            if value is not None and col.type.family == "decimal":
+                value = Decimal(value)
+            identity = (_variant(col.seed, col.type), _variant(col.increment, col.type), value, False)
             yield (*head, *middle, *identity, col.computed_sql is not None, *_TAIL_VALUES)
+
+
+def _variant(value: int, st: SqlType) -> Any:
+    """A number as a sql_variant of the column's type (a decimal identity's seed is decimal)."""
+    return Decimal(value) if st.family == "decimal" else value
 
 
 def _computed_columns(session: EngineSession) -> Iterator[Sequence[Any]]:
     for _table, col, head, middle in _user_columns(session):
         if col.computed_sql is not None:
-            computed = (stored_text(f"({col.computed_sql})"), True, False)
+            computed = (stored_text(f"({col.computed_sql})"), True, col.persisted)
             yield (*head, *middle, *computed, True, *_TAIL_VALUES)
 
 
@@ -829,7 +912,7 @@ def _index_row(table: TableDef, index: IndexDef | None) -> tuple[Any, ...]:
     filtered = index.filter is not None
     return (
         *(table.object_id, index.name, index.index_id, index.type, INDEX_TYPES[index.type], index.is_unique),
-        *(1, False, index.is_primary_key, index.is_unique_constraint, 0, False, False, False),
+        *(1, False, index.is_primary_key, index.is_unique_constraint, index.fill_factor, False, False, False),
         *(False, True, True, filtered, stored_text(f"({index.filter})") if filtered else None),
         *(None, False, False, False),
     )
@@ -888,7 +971,7 @@ def _key_constraints(session: EngineSession) -> Iterator[Sequence[Any]]:
         table = cat.by_id.get(row.parent_object_id)
         if row.type in ("PK", "UQ") and table is not None:
             index = key_index(table, row.name)
-            yield (*_object_row(row), index.index_id if index else None, is_system_named(row.name), True)
+            yield (*_object_row(row), index.index_id if index else None, system_named(row), True)
 
 
 FOREIGN_KEY_COLUMNS = (
@@ -914,14 +997,14 @@ def _foreign_keys(session: EngineSession) -> Iterator[Sequence[Any]]:
             *_object_row(fk.row),
             fk.referenced.object_id if fk.referenced else None,
             fk.key.index_id if fk.key else None,
-            False,
+            constraint_flags(fk.row)[0],
             fk.not_for_replication,
-            False,
+            constraint_flags(fk.row)[1],
             fk.delete_action,
             ACTION_NAMES[fk.delete_action],
             fk.update_action,
             ACTION_NAMES[fk.update_action],
-            is_system_named(fk.row.name),
+            system_named(fk.row),
         )
 
 
@@ -969,7 +1052,7 @@ def _default_constraints(session: EngineSession) -> Iterator[Sequence[Any]]:
     for row in cat.objects:
         if row.type == "D":
             text = stored_text(str(definition_of(row).get("definition", "")))
-            yield (*_object_row(row), _parent_column_id(cat, row), text, is_system_named(row.name))
+            yield (*_object_row(row), _parent_column_id(cat, row), text, system_named(row))
 
 
 CHECK_CONSTRAINT_COLUMNS = (
@@ -995,8 +1078,52 @@ def _check_constraints(session: EngineSession) -> Iterator[Sequence[Any]]:
     for row in cat.objects:
         if row.type == "C":
             parent = _parent_column_id(cat, row)
-            flags = (False, False, False, parent, check_definition(row), True, is_system_named(row.name))
+            disabled, untrusted = constraint_flags(row)
+            flags = (disabled, False, untrusted, parent, check_definition(row), True, system_named(row))
             yield (*_object_row(row), *flags)
+
+
+# --- sequences ---------------------------------------------------------------------------------
+
+SEQUENCE_COLUMNS = (
+    *OBJECT_COLUMNS,
+    *columns(
+        ("start_value", VARIANT, False),
+        ("increment", VARIANT, False),
+        ("minimum_value", VARIANT),
+        ("maximum_value", VARIANT),
+        ("is_cycling", BIT),
+        ("is_cached", BIT),
+        ("cache_size", INT),
+        ("system_type_id", TINYINT, False),
+        ("user_type_id", INT, False),
+        ("precision", TINYINT, False),
+        ("scale", TINYINT, False),
+        ("current_value", VARIANT, False),
+        ("is_exhausted", BIT, False),
+        ("last_used_value", VARIANT),
+    ),
+)
+
+
+def _sequences(session: EngineSession) -> Iterator[Sequence[Any]]:
+    cat = _catalog(session)
+    found = sequences.load_all(session._connection(), session.database)
+    for row in cat.objects:
+        seq = found.get(row.object_id)
+        if row.type != "SO" or seq is None:
+            continue
+        st = seq.type
+        type_id, _length, precision, scale = column_metadata(st)
+        step = None if seq.last is None else seq.last + seq.increment
+        exhausted = step is not None and not seq.cycling and not seq.minimum <= step <= seq.maximum
+        last = None if seq.last is None else sequences.typed_value(st, seq.last)
+        yield (
+            *_object_row(row),
+            *(sequences.typed_value(st, v) for v in (seq.start, seq.increment, seq.minimum, seq.maximum)),
+            *(seq.cycling, seq.cache is not None, seq.cache or None, type_id, type_id, precision, scale),
+            *(sequences.typed_value(st, seq.current), exhausted, last),
+        )
 
 
 # --- modules: procedures, functions, views -------------------------------------------------------
@@ -1318,8 +1445,9 @@ IS_SCHEMATA_COLUMNS = columns(
 
 
 def _is_schemata(session: EngineSession) -> Iterator[Sequence[Any]]:
-    for schema_id, name in sorted(_catalog(session).schema_names.items()):
-        owner = PRINCIPAL_NAMES[schema_owner(schema_id)]
+    cat = _catalog(session)
+    for schema_id, name in sorted(cat.schema_names.items()):
+        owner = PRINCIPAL_NAMES.get(schema_owner(schema_id, cat), "dbo")
         yield session.database, name, owner, None, None, "iso_1"
 
 
@@ -1639,6 +1767,7 @@ def register(registry: Registry) -> None:
     view("sys.all_columns", COLUMN_COLUMNS, _all_columns)
     view("sys.identity_columns", IDENTITY_COLUMNS, _identity_columns)
     view("sys.computed_columns", COMPUTED_COLUMNS, _computed_columns)
+    view("sys.sequences", SEQUENCE_COLUMNS, _sequences)
     view("sys.types", TYPE_COLUMNS, _types)
     view("sys.indexes", INDEX_COLUMNS, _indexes)
     view("sys.index_columns", INDEX_COLUMN_COLUMNS, _index_columns)

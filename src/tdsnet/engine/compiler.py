@@ -33,7 +33,7 @@ from sqlglot.schema import MappingSchema
 
 from .. import sqltypes
 from ..sqltypes import Column, SqlType, TypeError_, parse_type
-from . import errors, functions, inlining, modules, system, values
+from . import apply, errors, functions, inlining, modules, nodes, operators, queries, sequences, system, values
 from . import typerules as ty
 from .catalog import ModuleDef, TableDef
 from .storage import DECIMAL_COLLATION, DEFAULT_COLLATION, DTO_COLLATION, quote
@@ -232,7 +232,7 @@ def _leftmost_select(tree: exp.Expression) -> exp.Select | None:
     node = tree
     while isinstance(node, exp.SetOperation):
         node = node.this
-    if isinstance(node, exp.Subquery):
+    if isinstance(node, exp.Subquery | exp.Lateral):  # a derived table, or what APPLY applies
         return _leftmost_select(node.this)
     return node if isinstance(node, exp.Select) else None
 
@@ -242,6 +242,8 @@ def prepare(tree: exp.Expression, state: Compiling, depth: int = 0) -> None:
     arguments into literals; fold -literal."""
     if depth > modules.MAX_NESTING:
         raise errors.nesting_exceeded()
+    sequences.prepare(tree, state.ctx, state.extra_dependencies)
+    apply.tables_in_laterals(tree)
     inlining.inline_scalar_calls(tree, state)
     cte_names = {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
     for neg in list(tree.find_all(exp.Neg)):
@@ -259,6 +261,8 @@ def prepare(tree: exp.Expression, state: Compiling, depth: int = 0) -> None:
             column.set("db", None)
             column.set("catalog", None)
     for table in list(tree.find_all(exp.Table)):
+        if isinstance(table.this, exp.Anonymous) and apply.builtin_table(table, state):
+            continue
         if isinstance(table.this, exp.Anonymous):
             _inline(table, inlining.inline_function_table(table, _table_function(table, state)), state, depth)
             continue
@@ -274,6 +278,8 @@ def prepare(tree: exp.Expression, state: Compiling, depth: int = 0) -> None:
             _inline(table, inlining.inline_view(table, source.table.definition, columns), state, depth)
             continue
         _bind_source(table, source, state)
+    if depth == 0:
+        queries.before_qualify(tree, state)
 
 
 def _inline(table: exp.Table, subquery: exp.Subquery, state: Compiling, depth: int) -> None:
@@ -295,6 +301,8 @@ def _table_function(table: exp.Table, state: Compiling) -> ModuleDef:
 def table_name(table: exp.Table) -> str:
     """The name as written: sqlglot strips the # of #temp and ##global tables into flags."""
     ident = table.this
+    if isinstance(ident, exp.Parameter):  # a table variable
+        return "@" + table.name
     if isinstance(ident, exp.Identifier):
         if ident.args.get("global_"):
             return "##" + table.name
@@ -341,7 +349,7 @@ def _schema(state: Compiling) -> MappingSchema:
 
 def qualify_tree(tree: exp.Expression, state: Compiling) -> exp.Expression:
     try:
-        return qualify(
+        qualified = qualify(
             tree,
             schema=_schema(state),
             dialect="tsql",
@@ -350,10 +358,15 @@ def qualify_tree(tree: exp.Expression, state: Compiling) -> exp.Expression:
             identify=False,
         )
     except OptimizeError as exc:
-        raise _qualify_error(str(exc)) from None
+        error = queries.binding_error(str(exc), tree, state) or _qualify_error(str(exc))
+        raise queries.located(error, tree) from None
+    return queries.after_qualify(qualified, state)
 
 
 def _qualify_error(message: str) -> errors.SqlError:
+    match = re.search(r"Column '([^']+)' could not be resolved for table: '([^']+)'", message)
+    if match:
+        return errors.multipart_not_bound(f"{match.group(2)}.{match.group(1)}")
     match = re.search(r"Column '([^']+)' could not be resolved", message)
     if match:
         return errors.invalid_column(match.group(1).split(".")[-1])
@@ -441,7 +454,8 @@ def _outer_side(scope: Scope) -> frozenset[str]:
         for join in select.args.get("joins") or []:
             alias = join.this.alias_or_name.lower()
             side = (join.side or "").upper()
-            if side in ("LEFT", "FULL"):
+            outer_apply = isinstance(join.this, exp.Lateral) and join.this.args.get("cross_apply") is False
+            if side in ("LEFT", "FULL") or outer_apply:
                 nullable.add(alias)
             if side in ("RIGHT", "FULL"):
                 nullable.update(seen)
@@ -451,12 +465,27 @@ def _outer_side(scope: Scope) -> frozenset[str]:
     return result
 
 
+def _recursive_reference(table: exp.Table, name: str) -> tuple[SqlType | None, bool] | None:
+    """A recursive CTE's reference to itself: its columns are typed by the anchor query."""
+    with_ = table.find_ancestor(exp.With)
+    for cte in with_.expressions if with_ is not None else []:
+        if cte.alias.lower() == table.name.lower():
+            for projection in projections_of(cte.this):
+                if projection.alias_or_name.lower() == name:
+                    return type_of(projection), bool(projection.meta.get(N, True))
+    return None
+
+
 class _Annotator:
     def __init__(self, scope: Scope, state: Compiling) -> None:
         self.scope = scope
         self.state = state
 
     def annotate(self, node: exp.Expression) -> None:
+        own = getattr(node, "tds_annotate", None)  # tdsnet's own nodes (engine.nodes) type themselves
+        if own is not None:
+            set_type(node, *own(self.state))
+            return
         handler = getattr(self, f"_{type(node).__name__.lower()}", None)
         if handler is not None:
             handler(node)
@@ -489,6 +518,8 @@ class _Annotator:
 
     def _from_source(self, source: Any, name: str) -> tuple[SqlType | None, bool] | None:
         lowered = name.lower()
+        if isinstance(source, exp.Table) and not source.args.get("db"):
+            return _recursive_reference(source, lowered)
         if isinstance(source, exp.Table):
             key = (source.args["db"].name.lower(), source.name.lower())
             resolved = self.state.sources.get(key)
@@ -507,6 +538,9 @@ class _Annotator:
             set_type(node, ty.string_literal(node.this, unicode=False), False)
             return
         text = node.this
+        if nodes.money_literal(text) is not None:
+            set_type(node, sqltypes.MONEY, False)
+            return
         if re.fullmatch(r"-?\d+", text):
             # -2147483648 is numeric(10,0): the minus applies to the literal 2147483648
             set_type(node, ty.literal_int(int(text.lstrip("-"))), False)
@@ -556,13 +590,14 @@ class _Annotator:
             and (ty.is_string(left) or left is None)
             and (ty.is_string(right) or right is None)
         ):
-            set_type(node, ty.concatenation(left, right), nullable)
+            set_type(node, operators.concatenation_type(left, right), nullable)
             return
         op = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}.get(type(node))
         if op is None:
             set_type(node, ty.higher(left, right), nullable)
             return
-        set_type(node, ty.arithmetic(op, left, right), nullable)
+        operators.check_operands(node, left, right)
+        set_type(node, operators.result_type(node, left, right, ty.arithmetic(op, left, right)), nullable)
 
     def _case(self, node: exp.Case) -> None:
         branches = [i.args.get("true") for i in node.args.get("ifs", [])]
@@ -607,6 +642,9 @@ class _Annotator:
     def _currenttimestamp(self, node: exp.CurrentTimestamp) -> None:
         set_type(node, sqltypes.DATETIME, False)
 
+    def _nextvalue(self, node: sequences.NextValue) -> None:
+        set_type(node, node.meta.get("tds_sequence_type"), False)
+
     def _anonymous(self, node: exp.Anonymous) -> None:
         name = str(node.this).upper()
         args = [type_of(a) for a in node.expressions]
@@ -636,7 +674,7 @@ class _Annotator:
         elif name in system.SESSION_FUNCTIONS:
             set_type(node, system.SESSION_FUNCTIONS[name][0], True)
         elif name in functions.BY_NAME:
-            set_type(node, functions.BY_NAME[name].returns(args), nullable)
+            set_type(node, nodes.fractional_precision(name, node, functions.BY_NAME[name].returns(args)), nullable)
         elif name in _WINDOW_ONLY:
             set_type(node, args[0] if args else sqltypes.BIGINT, True)
         else:
@@ -681,6 +719,9 @@ def _cast_target(node: exp.Expression) -> SqlType:
     return target
 
 
+cast_target = _cast_target
+
+
 def _tsql_type_text(text: str) -> str:
     """sqlglot spells some T-SQL types its own way; map them back."""
     lowered = text.lower()
@@ -696,7 +737,7 @@ def _tsql_type_text(text: str) -> str:
 
 
 def _output_name(projection: exp.Expression, index: int, names: dict[str, str], state: Compiling) -> str:
-    alias = projection.alias if isinstance(projection, exp.Alias) else ""
+    alias = projection.alias  # an Alias, or a scalar subquery carrying its own
     if alias:
         match = _PLACEHOLDER.match(alias)
         if match:
@@ -733,7 +774,7 @@ def rewrite(tree: exp.Expression, state: Compiling) -> exp.Expression:
                 tree = replacement
             else:
                 node.replace(replacement)
-    return tree
+    return apply.after_rewrite(tree, state)
 
 
 def sqlite_sql(tree: exp.Expression) -> str:
@@ -749,6 +790,9 @@ def type_hint(st: SqlType | None) -> exp.Literal:
 
 
 def _rewrite(node: exp.Expression, state: Compiling) -> exp.Expression | None:
+    own = getattr(node, "tds_rewrite", None)  # tdsnet's own nodes (engine.nodes) spell themselves
+    if own is not None:
+        return own(state)
     if isinstance(node, exp.Parameter):
         if isinstance(node.parent, exp.Parameter):
             return None  # the inner half of @@NAME, replaced with its parent
@@ -758,9 +802,12 @@ def _rewrite(node: exp.Expression, state: Compiling) -> exp.Expression | None:
     if isinstance(node, exp.National):
         return exp.Literal.string(node.this)
     if isinstance(node, exp.Literal) and not node.is_string and _is_exact(type_of(node)):
+        money = nodes.money_literal(node.this)
+        if money is not None:
+            return exp.Literal.string(values.decimal_text(Decimal(money), sqltypes.MONEY))
         return exp.Literal.string(node.this)  # exact, as decimals are stored; SQLite would use a double
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod):
-        return _rewrite_arithmetic(node)
+        return _rewrite_arithmetic(node, state)
     if isinstance(node, exp.Cast | exp.TryCast):
         name = "tsql_try_cast" if isinstance(node, exp.TryCast) else "tsql_cast"
         return call(name, node.this, type_hint(type_of(node)), type_hint(type_of(node.this)))
@@ -778,7 +825,16 @@ def _rewrite(node: exp.Expression, state: Compiling) -> exp.Expression | None:
         name = "tsql_sum" if isinstance(node, exp.Sum) else "tsql_avg"
         return call(name, node.this)
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
-        return _rewrite_comparison(node)
+        rewritten = _rewrite_comparison(node)
+        if not _option(state, "ansi_nulls", True):
+            return operators.without_ansi_nulls(rewritten or node)
+        return rewritten
+    if isinstance(node, exp.WithinGroup):
+        return nodes.within_group(node)
+    if isinstance(node, exp.Collate):
+        return operators.collate(node)
+    if isinstance(node, exp.BitwiseXor):
+        return operators.exclusive_or(node)
     if isinstance(node, exp.Values) and node.args.get("alias") is not None and node.args["alias"].columns:
         return _values_as_select(node)
     return None
@@ -796,11 +852,17 @@ def _is_exact(st: SqlType | None) -> bool:
     return st is not None and st.family in ("decimal", "money")
 
 
-def _rewrite_arithmetic(node: exp.Binary) -> exp.Expression:
+def _rewrite_arithmetic(node: exp.Binary, state: Compiling) -> exp.Expression:
     result = type_of(node)
-    left, right = node.left, node.right
     if isinstance(node, exp.Add) and ty.is_string(result):
-        return exp.DPipe(this=left, expression=right, safe=True)
+        return operators.concatenated(node, result, _option(state, "concat_null_yields_null", True))
+    if result is not None and result.family == "datetime" and isinstance(node, exp.Add | exp.Sub):
+        difference = operators.datetime_difference(node, result)
+        if difference is not None:
+            return difference
+    node.set("this", operators.converted(node.left, result))
+    node.set("expression", operators.converted(node.right, result))
+    left, right = node.left, node.right
     if result is not None and result.family in ("datetime", "date") and isinstance(node, exp.Add | exp.Sub):
         date_side, number = (
             (left, right) if type_of(left) and type_of(left).family in ("datetime", "date") else (right, left)
@@ -814,7 +876,13 @@ def _rewrite_arithmetic(node: exp.Binary) -> exp.Expression:
         return call("tsql_decimal_op", exp.Literal.string(op), left, right)
     if isinstance(node, exp.Div):
         return call("tsql_div", left, right)
-    return None  # type: ignore[return-value]
+    return operators.overflow_checked(node, result)  # type: ignore[return-value]
+
+
+def _option(state: Compiling, name: str, default: bool) -> bool:
+    """A SET option the statement compiles under (the session's plan cache keys on them)."""
+    options = getattr(state.ctx, "options", None)
+    return default if options is None else bool(getattr(options, name, default))
 
 
 def _rewrite_comparison(node: exp.Binary) -> exp.Expression | None:
@@ -833,9 +901,23 @@ def _rewrite_comparison(node: exp.Binary) -> exp.Expression | None:
         else:
             node.set("this", call("tsql_cast", node.left, type_hint(common), type_hint(lt)))
     collation = _comparison_collation(common, lt, rt)
-    if collation and not (isinstance(node.left, exp.Column) or isinstance(node.right, exp.Column)):
+    if (
+        collation
+        and not (isinstance(node.left, exp.Column) or isinstance(node.right, exp.Column))
+        and not operators.explicitly_collated(node)
+    ):
         node.set("this", exp.Collate(this=node.this, expression=exp.to_identifier(collation)))
     return None
+
+
+def _collated_pair(left: exp.Expression, right: exp.Expression) -> tuple[exp.Expression, exp.Expression]:
+    """Two values compared by a function (NULLIF): SQLite takes the collation an argument carries."""
+    lt, rt = type_of(left), type_of(right)
+    common = lt if rt is None else rt if lt is None else ty.higher(lt, rt)
+    collation = _comparison_collation(common, lt, rt)
+    if collation and not isinstance(left, exp.Column) and not isinstance(right, exp.Column):
+        right = exp.Collate(this=right, expression=exp.to_identifier(collation))
+    return left, right
 
 
 def _comparison_collation(common: SqlType | None, lt: SqlType | None, rt: SqlType | None) -> str | None:
@@ -855,14 +937,21 @@ def _rewrite_function(node: exp.Anonymous, state: Compiling) -> exp.Expression:
     args = list(node.expressions)
     if name == "ISNULL":
         _check_arity(name, args, 2, 2)
-        return exp.Coalesce(this=args[0], expressions=args[1:])
+        return exp.Coalesce(this=args[0], expressions=[operators.as_type_of(args[1], args[0])])
     if name == "COALESCE":
         if len(args) < 2:
             raise errors.SqlError(189, 15, 1, "The coalesce function requires 2 to 254 arguments.")
+        if all(isinstance(a, exp.Null) for a in args):
+            raise errors.SqlError(
+                4127,
+                16,
+                1,
+                "At least one of the arguments to COALESCE must be an expression that is not the NULL constant.",
+            )
         return exp.Coalesce(this=args[0], expressions=args[1:])
     if name == "NULLIF":
         _check_arity(name, args, 2, 2)
-        return call("nullif", *args)
+        return call("nullif", *_collated_pair(args[0], args[1]))
     if name == "IIF":
         _check_arity(name, args, 3, 3)
         return exp.If(this=args[0], true=args[1], false=args[2])
@@ -877,11 +966,13 @@ def _rewrite_function(node: exp.Anonymous, state: Compiling) -> exp.Expression:
         return exp.Count(this=args[0] if args else exp.Star())
     if name in _WINDOW_ONLY:
         return call(name.lower(), *args)
+    if name == "SQL_VARIANT_PROPERTY":  # the value's type is what it reports
+        args = [*args[:2], type_hint(type_of(args[0]) if args else None)]
     if name in system.SESSION_FUNCTIONS or name in system.NILADIC:
         return call("tsql_session", exp.Literal.string(name), *args)
     builtin = functions.BY_NAME.get(name)
     if builtin is None:
-        raise errors.unknown_function(name.lower() if name.isupper() else str(node.this))
+        raise errors.unknown_function(str(node.this))
     _check_arity(name, args, *builtin.arity)
     if builtin.type_hints:
         hints = [type_hint(type_of(a)) for a in args if not _is_datepart(name, a, args)]
@@ -895,18 +986,13 @@ def _is_datepart(name: str, arg: exp.Expression, args: list[exp.Expression]) -> 
 
 def _check_arity(name: str, args: list[exp.Expression], low: int, high: int) -> None:
     if len(args) < low or (high >= 0 and len(args) > high):
-        raise errors.SqlError(
-            174,
-            15,
-            1,
-            f"The {name.lower()} function requires {low} argument(s)."
-            if low == high
-            else f"The {name.lower()} function requires {low} to {high} arguments.",
-        )
+        if low == high:
+            raise errors.SqlError(174, 15, 1, f"The {name.lower()} function requires {low} argument(s).")
+        raise errors.SqlError(189, 15, 1, f"The {name.lower()} function requires {low} to {high} arguments.")
 
 
 def _store_functions(tree: exp.Expression) -> list[str]:
-    found = []
+    found = ["NEXT VALUE FOR"] if tree.find(sequences.NextValue) else []
     for node in tree.find_all(exp.Anonymous):
         if str(node.this) == "tsql_session":
             first = node.expressions[0]

@@ -22,12 +22,22 @@ class SqlError(Exception):
     aborts_batch: bool = False
     # Whether the error dooms the transaction (XACT_STATE() = -1).
     dooms_transaction: bool = False
+    # Errors the same statement reported before this one (1767 before 1750 "Could not create constraint").
+    prior: tuple[SqlError, ...] = ()
+    # Lines into its statement the error is (a column on the third line of a SELECT: 2).
+    offset: int = 0
 
     def __str__(self) -> str:
         return f"Msg {self.number}, Level {self.severity}, State {self.state}: {self.message}"
 
     def at(self, line: int, procedure: str | None = None) -> SqlError:
-        return replace(self, line=line, procedure=self.procedure if procedure is None else procedure)
+        procedure = self.procedure if procedure is None else procedure
+        prior = tuple(p.at(line, procedure) if not p.line else p for p in self.prior)
+        return replace(self, line=line + self.offset, procedure=procedure, prior=prior, offset=0)
+
+    def follow(self, then: SqlError) -> SqlError:
+        """``then``, reported after this error (CATCH sees the last one, as in SQL Server)."""
+        return replace(then, prior=(*self.prior, replace(self, prior=()), *then.prior))
 
 
 def syntax_error(near: str, line: int = 0) -> SqlError:
@@ -54,6 +64,11 @@ def ambiguous_column(name: str) -> SqlError:
 
 def multipart_not_bound(name: str) -> SqlError:
     return SqlError(4104, 16, 1, f'The multi-part identifier "{name}" could not be bound.', aborts_batch=True)
+
+
+def unknown_schema(name: str) -> SqlError:
+    text = f'The specified schema name "{name}" either does not exist or you do not have permission to use it.'
+    return SqlError(2760, 16, 1, text)
 
 
 def object_exists(name: str) -> SqlError:

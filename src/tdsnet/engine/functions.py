@@ -39,7 +39,7 @@ from typing import Any
 from .. import sqltypes
 from ..sqltypes import DECIMAL_CONTEXT as CTX
 from ..sqltypes import DateTime7, SqlType, Time7, TypeError_, parse_type, tick_of
-from . import errors, values
+from . import errors, guards, operators, udf, values
 from . import typerules as ty
 
 CURRENT = threading.local()
@@ -1326,10 +1326,10 @@ def tsql_datename(part: Any, value: Any, types: Types = ()) -> Any:
     if value is None:
         return None
     moment, st = temporal_argument(value, _type_at(types, 0), fn="datename")
-    if unit == "month":
-        return MONTH_NAMES[_moment(moment).month - 1]
+    if unit == "month":  # in the session's language
+        return culture_of(None).months[_moment(moment).month - 1]
     if unit == "weekday":
-        return DAY_NAMES[_moment(moment).weekday()]
+        return culture_of(None).days[_moment(moment).isoweekday() % 7]
     if unit == "tzoffset":
         return values.format_offset(dt.timedelta(minutes=_datepart(unit, moment, st)))
     return str(_datepart(unit, moment, st, "datename"))
@@ -3041,7 +3041,7 @@ builtin("REPLACE", tsql_replace, (3, 3), _limited_string, hints="typed")
 builtin("REPLICATE", tsql_replicate, (2, 2), _replicate_type, hints="typed")
 builtin("LTRIM", tsql_ltrim, (1, 2), _string_of_first, hints="typed")
 builtin("RTRIM", tsql_rtrim, (1, 2), _string_of_first, hints="typed")
-builtin("TRIM", tsql_trim, (1, 1), _string_of_first)
+builtin("TRIM", tsql_trim, (1, 3), _string_of_first)  # TRIM(s), or as dialect reads TRIM(chars FROM s)
 builtin("UPPER", tsql_upper, (1, 1), _string_of_first, hints="typed")
 builtin("LOWER", tsql_lower, (1, 1), _string_of_first, hints="typed")
 builtin("REVERSE", tsql_reverse, (1, 1), _string_or_binary, hints="typed")
@@ -3168,6 +3168,9 @@ def _register_sqlite() -> None:
             ("tsql_session", -1, guarded(tsql_session), False),
         ]
     )
+    # Not deterministic: SQLite would evaluate a constant call once, even in a CASE branch not taken.
+    checks = [*guards.SQLITE_FUNCTIONS, *operators.SQLITE_FUNCTIONS, *udf.SQLITE_FUNCTIONS]
+    SQLITE_FUNCTIONS.extend((name, count, guarded(func), False) for name, count, func in checks)
 
 
 _register_sqlite()

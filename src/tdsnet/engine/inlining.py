@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlglot import exp
 
 from ..sqltypes import SqlType
-from . import errors, modules
+from . import errors, modules, udf
 from .catalog import ModuleDef
 from .dialect import parse_one
 
@@ -34,7 +34,7 @@ def converted(node: exp.Expression, declared: SqlType) -> exp.Cast:
     return exp.Cast(this=node, to=_datatype(str(declared)).copy())
 
 
-def _bind(spec: modules.ModuleSpec, args: list[exp.Expression]) -> dict[str, exp.Expression]:
+def bind(spec: modules.ModuleSpec, args: list[exp.Expression]) -> dict[str, exp.Expression]:
     """Argument expressions for a function's parameters (positional; DEFAULT takes the default)."""
     if len(args) > len(spec.parameters):
         raise errors.SqlError(
@@ -49,7 +49,8 @@ def _bind(spec: modules.ModuleSpec, args: list[exp.Expression]) -> dict[str, exp
                     313,
                     16,
                     3,
-                    f"An insufficient number of arguments were supplied for the procedure or function {spec.name}.",
+                    "An insufficient number of arguments were supplied for the procedure or function "
+                    f"{spec.schema + '.' if spec.schema else ''}{spec.name}.",
                     aborts_batch=True,
                 )
             arg = parse_one(f"SELECT {param.default}").expressions[0]
@@ -99,12 +100,14 @@ def inline_scalar_calls(tree: exp.Expression, resolver: ModuleResolver, depth: i
             raise errors.nesting_exceeded()
         spec = module.spec
         body = modules.inline_return(spec.body)
-        if body is None:
-            raise errors.not_supported(f"multi-statement scalar function {spec.name}")
-        expression = parse_one(f"SELECT {body}").expressions[0]
-        expression = inline_scalar_calls(expression, resolver, depth + 1)
-        expression = _substitute(expression, _bind(spec, list(call.expressions)))
-        replacement = converted(expression, spec.returns) if spec.returns else expression
+        if body is None:  # BEGIN ... END with more than RETURN: the interpreter runs it per row
+            database = getattr(getattr(resolver, "ctx", None), "database", "")
+            replacement = udf.call_node(module, database, bind(spec, list(call.expressions)))
+        else:
+            expression = parse_one(f"SELECT {body}").expressions[0]
+            expression = inline_scalar_calls(expression, resolver, depth + 1)
+            expression = _substitute(expression, bind(spec, list(call.expressions)))
+            replacement = converted(expression, spec.returns) if spec.returns else expression
         if dot is tree:
             return replacement
         dot.replace(replacement)
@@ -116,7 +119,7 @@ def inline_function_table(table: exp.Table, module: ModuleDef) -> exp.Subquery:
     spec = module.spec
     call = table.this
     select = parse_one(modules.inline_select(spec.body))
-    select = _substitute(select, _bind(spec, list(call.expressions)))
+    select = _substitute(select, bind(spec, list(call.expressions)))
     alias = table.alias or str(call.this)
     return exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 

@@ -21,7 +21,7 @@ from sqlglot.tokens import Token, TokenType
 from ..sqltypes import SqlType, TypeError_, parse_type
 from . import batch, errors
 
-PROCEDURE, SCALAR_FUNCTION, INLINE_FUNCTION = "P", "FN", "IF"
+PROCEDURE, SCALAR_FUNCTION, INLINE_FUNCTION, TABLE_FUNCTION = "P", "FN", "IF", "TF"
 MAX_NESTING = 32
 
 
@@ -53,6 +53,7 @@ class ModuleSpec:
     definition: str
     alter: bool
     create_or_alter: bool
+    returns_table: str | None = None  # a multi-statement table-valued function's "@t TABLE (...)"
 
 
 def parse_parameters(tokens: list[Token], text: str) -> tuple[Parameter, ...]:
@@ -151,6 +152,7 @@ def parse_module(text: str, line: int = 1) -> ModuleSpec:
     as_at = _find_as(tokens, pos)
     header = tokens[pos:as_at]
     returns = None
+    returns_table = None
     if kind == PROCEDURE:
         if header and header[0].token_type == TokenType.L_PAREN and header[-1].token_type == TokenType.R_PAREN:
             header = header[1:-1]
@@ -167,7 +169,7 @@ def parse_module(text: str, line: int = 1) -> ModuleSpec:
         if returns_text.upper() == "TABLE":
             kind = INLINE_FUNCTION
         elif returns_tokens and returns_tokens[0].token_type == TokenType.PARAMETER:
-            raise errors.not_supported("multi-statement table-valued functions")
+            kind, returns_table = TABLE_FUNCTION, returns_text
         else:
             returns = _declared(returns_text)
     body_tokens = tokens[as_at + 1 :]
@@ -178,7 +180,18 @@ def parse_module(text: str, line: int = 1) -> ModuleSpec:
     batch.parse(body)  # syntax errors are reported at CREATE time
     database = names[-3] if len(names) > 2 else None
     return ModuleSpec(
-        kind, schema, name, database, parameters, returns, body, body_line, text.strip(), alter, create_or_alter
+        kind,
+        schema,
+        name,
+        database,
+        parameters,
+        returns,
+        body,
+        body_line,
+        text.strip(),
+        alter,
+        create_or_alter,
+        returns_table,
     )
 
 
@@ -291,6 +304,8 @@ def parse_view(text: str, line: int = 1) -> ViewSpec:
         close = _matching_paren(header)
         columns = tuple(_slice(text, part).strip('[]"') for part in _split_commas(header[1:close]))
     body = tokens[as_at + 1 :]
+    while body and body[-1].text == ";":
+        body = body[:-1]
     if not body:
         raise errors.syntax_error("", tokens[-1].line + line - 1)
     if len(body) > 3 and [t.text.upper() for t in body[-3:]] == ["WITH", "CHECK", "OPTION"]:

@@ -9,6 +9,7 @@ worker thread, where ATTENTION can interrupt it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -21,11 +22,37 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
-from sqlglot.tokens import TokenType
+from sqlglot.tokens import Token, TokenType
 
 from .. import sqltypes
 from ..sqltypes import SqlType, TypeError_, parse_type
-from . import batch, catalog, ddl, dml, errors, functions, modules, object_functions, storage, system, values
+from . import (
+    assignments,
+    batch,
+    catalog,
+    ddl,
+    ddl_statements,
+    dml,
+    dmlexec,
+    errors,
+    functions,
+    identity,
+    languages,
+    modules,
+    object_functions,
+    properties,
+    quoting,
+    raiserror,
+    schemas,
+    selectinto,
+    sequences,
+    storage,
+    system,
+    tablevars,
+    textsize,
+    udf,
+    values,
+)
 from .batch import Block, Break, Continue, If, Node, Statement, TryCatch, While
 from .compiler import Plan, Source, SourceColumn, compile_expression, compile_query, table_name
 from .dialect import parse_one
@@ -47,6 +74,7 @@ if TYPE_CHECKING:
     from . import Engine
 
 CHUNK = 512
+_NO_TEXTSIZE = 2147483647
 _descriptors = itertools.count(1)
 
 
@@ -169,14 +197,54 @@ class ParsedBatch:
 
 
 def parse_batch(text: str, parameters: str = "") -> ParsedBatch:
+    """Parse and check a whole batch before any of it runs, as SQL Server compiles a batch: a syntax
+    error, a variable declared twice or a statement that is not T-SQL fails it all."""
     block = batch.parse(text)
+    ddl_statements.check_batch(block)
     params = parse_parameter_definitions(parameters)
     declared = {name: st for name, st, _ in params}
+    _call_without_exec(block)
     for stmt in _statements(block):
+        _compile_check(stmt)
         if stmt.keyword == "DECLARE":
             for name, st, _ in _declarations(stmt):
-                declared.setdefault(name, st)
+                if name in declared:
+                    raise errors.already_declared(f"@{name}").at(stmt.line)
+                declared[name] = st
     return ParsedBatch(block, declared, params)
+
+
+# Statements parsed with the batch (the rest parse when they run: their handlers read them their own way).
+_PARSED_WITH_BATCH = frozenset({"SELECT", "WITH", "PRINT", "CONDITION"})
+
+
+# T-SQL statements that start with a word the batch does not split at (they answer "not supported").
+_OTHER_STATEMENTS = frozenset({"ENABLE", "DISABLE", "SEND", "RECEIVE", "GET", "MOVE", "ADD", "LINENO", "CONDITION"})
+
+
+def _compile_check(stmt: Statement) -> None:
+    keyword = stmt.keyword
+    if keyword not in _HANDLERS and keyword not in batch.STARTERS and keyword not in _OTHER_STATEMENTS:
+        raise errors.syntax_error(stmt.tokens[0].text, stmt.line)
+    if keyword not in _PARSED_WITH_BATCH or (keyword == "WITH" and dmlexec.is_write(stmt)):
+        return
+    if keyword == "PRINT":
+        _parse_expression_statement(stmt, 1)
+    elif keyword == "CONDITION":
+        _condition_tree(stmt)
+    else:
+        _parse(stmt)
+
+
+def _call_without_exec(block: Block) -> None:
+    """A batch may start with a procedure's name and its arguments: EXEC is implied."""
+    first = block.statements[0] if block.statements else None
+    if not isinstance(first, Statement) or first.keyword in _HANDLERS or first.keyword in batch.STARTERS:
+        return
+    if first.tokens[0].token_type not in (TokenType.VAR, TokenType.IDENTIFIER):
+        return
+    implied = Token(TokenType.EXECUTE, "EXEC", first.line)
+    block.statements[0] = Statement("EXEC", "EXEC " + first.text, first.line, [implied, *first.tokens])
 
 
 def _statements(node: Node) -> Iterator[Statement]:
@@ -233,7 +301,7 @@ def _declarations(stmt: Statement) -> list[tuple[str, SqlType, exp.Expression | 
         targets = item.this if isinstance(item.this, list) else [item.this]
         kind = item.args.get("kind")
         if isinstance(kind, exp.Schema):
-            raise errors.not_supported("table variables")
+            continue  # a table variable: tablevars creates it when the DECLARE runs
         if kind is None:
             raise errors.not_supported("cursor variables")
         try:
@@ -248,7 +316,7 @@ def _declarations(stmt: Statement) -> list[tuple[str, SqlType, exp.Expression | 
 
 def _parse(stmt: Statement) -> exp.Expression:
     if stmt.parsed is None:
-        stmt.parsed = parse_one(stmt.text, stmt.line - 1)
+        stmt.parsed = parse_one(assignments.expand(stmt.text, stmt.tokens), stmt.line - 1)
     return stmt.parsed  # type: ignore[return-value]
 
 
@@ -270,6 +338,9 @@ class Frame:
     try_depth: int = 0
     errors: list[SqlError] = field(default_factory=list)
     line_offset: int = 0  # a procedure's body starts this many lines into its CREATE text
+    returns: SqlType | None = None  # a scalar function's: its RETURN value converts to this
+    in_function: bool = False  # a user function's body: EXEC is error 557
+    tables: dict[str, Any] = field(default_factory=dict)  # table variables by name (tablevars)
 
 
 class _Break(Exception):
@@ -280,8 +351,14 @@ class _Continue(Exception):
     pass
 
 
+class _Goto(Exception):
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
+
+
 class _Return(Exception):
-    def __init__(self, value: int | None) -> None:
+    def __init__(self, value: Any) -> None:
         super().__init__(value)
         self.value = value
 
@@ -325,8 +402,12 @@ class EngineSession:
         self._frame: Frame | None = None
         self._savepoints: set[str] = set()
         self.nest_level = 0
+        self.caught: list[SqlError] = []  # the errors of the CATCH blocks running, innermost last
 
     # --- public API -----------------------------------------------------------------------------
+
+    def _batch_text(self, text: str) -> str:
+        return text if self.options.quoted_identifier else quoting.double_quotes_as_strings(text)
 
     def needs_worker(self, text: str) -> bool:
         """Whether a batch must leave the event loop (store access, waits, loops)."""
@@ -336,7 +417,13 @@ class EngineSession:
         return not parsed.inline or (self._con is not None and self._con.in_transaction)
 
     def execute_batch(self, text: str, inline: bool = False) -> Iterator[Result]:
-        parsed = self.engine.parse(text)
+        try:
+            parsed = self.engine.parse(self._batch_text(text))
+        except SqlError as error:  # a syntax error anywhere stops the batch before anything runs
+            self.last_error = error.number
+            yield self._message(error)
+            yield StatementDone("", error=True)
+            return
         frame = Frame(declared=dict(parsed.declared))
         yield from self._top(parsed.block, frame, inline)
 
@@ -391,6 +478,7 @@ class EngineSession:
             try:
                 if con.in_transaction:
                     con.execute("ROLLBACK")
+                    ddl.after_rollback(self, con)
             except sqlite3.Error:
                 pass
             con.close()
@@ -406,6 +494,8 @@ class EngineSession:
                 pass
             except (_Break, _Continue):
                 pass
+            finally:
+                tablevars.release(self, frame)
 
     class _RunningContext:
         def __init__(self, session: EngineSession, inline: bool) -> None:
@@ -427,9 +517,26 @@ class EngineSession:
     def _running(self, inline: bool) -> EngineSession._RunningContext:
         return EngineSession._RunningContext(self, inline)
 
-    def _block(self, block: Block, frame: Frame) -> Iterator[Result]:
-        for node in block.statements:
-            yield from self._node(node, frame)
+    def _block(self, block: Block, frame: Frame, resume: str | None = None) -> Iterator[Result]:
+        """Run a block's statements; ``resume`` is a GOTO label to start after."""
+        statements = block.statements
+        index = 0
+        while True:
+            try:
+                if resume is not None:
+                    index, inner = batch.jump_target(block, resume)  # type: ignore[misc]
+                    label, resume = resume, None
+                    if inner is not None:
+                        yield from self._block(inner, frame, label)
+                    index += 1
+                while index < len(statements):
+                    yield from self._node(statements[index], frame)
+                    index += 1
+                return
+            except _Goto as jump:
+                if batch.jump_target(block, jump.label) is None:
+                    raise
+                resume = jump.label
 
     def _node(self, node: Node, frame: Frame) -> Iterator[Result]:
         if self.cancel.is_set():
@@ -457,6 +564,8 @@ class EngineSession:
             raise _Break
         elif isinstance(node, Continue):
             raise _Continue
+        elif isinstance(node, batch.Goto):
+            raise _Goto(node.label)
 
     def _try_catch(self, node: TryCatch, frame: Frame) -> Iterator[Result]:
         frame.try_depth += 1
@@ -465,13 +574,18 @@ class EngineSession:
         except SqlError as error:
             frame.try_depth -= 1
             frame.errors.append(error)
+            self.caught.append(error)
             if self.trancount and error.dooms_transaction:
                 self.doomed = True
             try:
                 yield from self._block(node.handler, frame)
             finally:
                 frame.errors.pop()
+                self.caught.pop()
             return
+        except BaseException:  # BREAK, RETURN, GOTO and cancellation leave the TRY too
+            frame.try_depth -= 1
+            raise
         frame.try_depth -= 1
 
     def _statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
@@ -484,7 +598,11 @@ class EngineSession:
             self.last_error = error.number
             if frame.try_depth > 0 and 10 < error.severity < 20:
                 raise error from None
+            for prior in error.prior:
+                yield self._message(prior)
             yield self._message(error)
+            if dmlexec.terminates(stmt, error):
+                yield Message(3621, 0, 0, "The statement has been terminated.", error.line or 1, _bare(error.procedure))
             yield StatementDone("", error=True, in_procedure=frame.in_procedure)
             if self.options.xact_abort and self.trancount:
                 yield from self._rollback(None, quiet=True)
@@ -493,7 +611,9 @@ class EngineSession:
                 raise BatchAborted from None
 
     def _message(self, error: SqlError) -> Message:
-        return Message(error.number, error.severity, error.state, error.message, error.line or 1, error.procedure)
+        return Message(
+            error.number, error.severity, error.state, error.message, error.line or 1, _bare(error.procedure)
+        )
 
     def _dispatch(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         keyword = stmt.keyword
@@ -511,24 +631,30 @@ class EngineSession:
     # --- statements ---------------------------------------------------------------------------
 
     def _select(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
-        tree = _parse(stmt)
-        if isinstance(tree, exp.Insert | exp.Update | exp.Delete):
+        if stmt.keyword == "WITH" and dmlexec.is_write(stmt):
             yield from self._dml(stmt, frame)
             return
-        if isinstance(tree, exp.Select) and tree.args.get("into"):
-            raise errors.not_supported("SELECT ... INTO")
+        tree = _parse(stmt)
+        if selectinto.is_into(tree):
+            yield from selectinto.execute(self, stmt, tree, frame)
+            return
         if not isinstance(tree, exp.Select | exp.SetOperation | exp.Subquery):
             raise errors.not_supported(f"this statement ({type(tree).__name__})")
         plan = self._plan(stmt, frame, lambda: compile_query(tree, self._context(frame)))
         if plan.assignments:
             self._assign_from(plan, frame)
+            yield StatementDone(
+                "SELECT", None if self.options.nocount else self.rowcount, in_procedure=frame.in_procedure
+            )
             return
         yield from self._result(plan, frame)
 
     def _result(self, plan: Plan, frame: Frame) -> Iterator[Result]:
         cursor = self._execute(plan, frame)
-        counter = [0]
+        counter: list = [0]
         yield ResultSet(plan.columns, self._chunks(cursor, plan, counter))
+        if len(counter) > 1:  # the query failed after its result set began: rows sent, then the error
+            raise counter[1]
         self.rowcount = counter[0]
         yield StatementDone(
             plan.command,
@@ -537,17 +663,22 @@ class EngineSession:
         )
 
     def _chunks(self, cursor: sqlite3.Cursor, plan: Plan, counter: list[int]) -> Iterator[list[tuple]]:
-        readers = plan.readers
+        readers = plan.readers if self.options.textsize >= _NO_TEXTSIZE else textsize.limited(plan, self.options)
         limit = self.options.rowcount
         try:
             while True:
-                rows = self._fetch(cursor, CHUNK)
+                try:
+                    rows = self._fetch(cursor, CHUNK)
+                    if limit and counter[0] + len(rows) > limit:
+                        rows = rows[: limit - counter[0]]
+                    chunk = [tuple([read(v) for read, v in zip(readers, row, strict=True)]) for row in rows]
+                except SqlError as error:
+                    counter.append(error)  # reported by the statement once the rows before it are sent
+                    return
                 if not rows:
                     return
-                if limit and counter[0] + len(rows) > limit:
-                    rows = rows[: limit - counter[0]]
                 counter[0] += len(rows)
-                yield [tuple([read(v) for read, v in zip(readers, row, strict=True)]) for row in rows]
+                yield chunk
                 if limit and counter[0] >= limit:
                     return
         finally:
@@ -563,9 +694,9 @@ class EngineSession:
         cursor = self._execute(plan, frame)
         last = None
         count = 0
-        for row in iter(lambda: self._fetch(cursor, CHUNK), []):
-            last = row[-1]
-            count += len(row)
+        for rows in iter(lambda: self._fetch(cursor, CHUNK), []):
+            last = rows[-1]
+            count += len(rows)
         cursor.close()
         self.rowcount = count
         if last is not None:
@@ -573,47 +704,7 @@ class EngineSession:
                 self._set_variable(frame, name, read(value))
 
     def _dml(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
-        tree = _parse(stmt)
-        ctx = self._context(frame)
-        if isinstance(tree, exp.Insert):
-            identity_insert = self._identity_insert_for(tree)
-            plan = self._plan(stmt, frame, lambda: dml.compile_insert(tree, ctx, identity_insert), identity_insert)
-        elif isinstance(tree, exp.Update):
-            plan = self._plan(stmt, frame, lambda: dml.compile_update(tree, ctx))
-        elif isinstance(tree, exp.Delete):
-            plan = self._plan(stmt, frame, lambda: dml.compile_delete(tree, ctx))
-        else:
-            raise errors.not_supported(type(tree).__name__)
-        yield from self._run_dml(plan, frame)
-
-    def _identity_insert_for(self, tree: exp.Insert) -> bool:
-        if self.options.identity_insert is None:
-            return False
-        table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
-        source = dml.resolve_source(table, self._context(self._frame or Frame()))
-        return self.options.identity_insert == f"{source.sqlite_db}.{source.storage}".lower()
-
-    def _run_dml(self, plan: Plan, frame: Frame) -> Iterator[Result]:
-        own = plan.identity_table is not None and self._begin_identity(plan.identity_table)
-        try:
-            cursor = self._execute(plan, frame)
-            if plan.returns_rows:
-                counter = [0]
-                yield ResultSet(plan.columns, self._chunks(cursor, plan, counter))
-            else:
-                self._fetch(cursor, 1)
-            count = max(cursor.rowcount, 0)
-            if plan.identity_table is not None:
-                self._end_identity(plan.identity_table)
-        except BaseException:
-            if own:
-                self._con_rollback()
-            self._identity_counter = None
-            raise
-        if own:
-            self._con_commit()
-        self.rowcount = count
-        yield StatementDone(plan.command, None if self.options.nocount else count, in_procedure=frame.in_procedure)
+        yield from dmlexec.execute(self, stmt, frame)
 
     def _create(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         kind = stmt.word(1).split(" ")[0]  # sqlglot tokenizes "CLUSTERED INDEX" as one token
@@ -626,25 +717,12 @@ class EngineSession:
         if kind in ("PROC", "PROCEDURE", "FUNCTION", "VIEW", "OR"):
             yield from self._create_module(stmt, frame)
             return
+        if kind in ddl_statements.CREATE:
+            yield from ddl_statements.CREATE[kind](self, stmt, frame)
+            return
         if kind != "TABLE":
             raise errors.not_supported(f"CREATE {kind}")
-        tree = _parse(stmt)
-        table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
-        db, schema, name, con = self._ddl_target(table)
-        cat = self._catalog(db)
-        if cat.table(schema, name) is not None:
-            raise errors.object_exists(name)
-        schema_id = cat.schema_id(schema)
-        if schema_id is None:
-            raise SqlError(
-                2760,
-                16,
-                1,
-                f'The specified schema name "{schema}" either does not exist or you do not have permission to use it.',
-            )
-        spec = ddl.build_table(tree, schema, name, self._context(frame))
-        self._in_write(lambda: ddl.create_table(con, db, spec, schema_id))
-        yield StatementDone("")
+        yield from ddl.create_table_statement(self, stmt, frame)
 
     def _ddl_target(self, table: exp.Table) -> tuple[str, str, str, sqlite3.Connection]:
         name = table_name(table)
@@ -675,6 +753,9 @@ class EngineSession:
         if kind == "VIEW":
             yield from self._drop_view(stmt)
             return
+        if kind in ddl_statements.DROP:
+            yield from ddl_statements.DROP[kind](self, stmt, frame)
+            return
         if kind != "TABLE":
             raise errors.not_supported(f"DROP {kind}")
         tree = _parse(stmt)
@@ -695,6 +776,12 @@ class EngineSession:
         if kind in ("PROC", "PROCEDURE", "FUNCTION", "VIEW"):
             yield from self._create_module(stmt, frame)
             return
+        if kind in ddl_statements.ALTER:
+            yield from ddl_statements.ALTER[kind](self, stmt, frame)
+            return
+        if kind == "DATABASE" and stmt.word(2) == "SCOPED":
+            yield from dmlexec.scoped_configuration(self, stmt, frame)
+            return
         raise errors.not_supported(f"ALTER {kind}")
 
     def _module_target(
@@ -710,14 +797,7 @@ class EngineSession:
             )
         db = self.database
         cat = self._catalog(db)
-        schema_id = cat.schema_id(schema)
-        if schema_id is None:
-            raise errors.SqlError(
-                2760,
-                16,
-                1,
-                f'The specified schema name "{schema}" either does not exist or you do not have permission to use it.',
-            )
+        schema_id = cat.existing_schema_id(schema)
         clash = next((o for o in cat.objects if o.schema_id == schema_id and o.name.lower() == name.lower()), None)
         return db, cat, schema_id, clash
 
@@ -726,6 +806,10 @@ class EngineSession:
             yield from self._create_view(stmt, frame)
             return
         spec = modules.parse_module(stmt.text, stmt.line)
+        if spec.kind == modules.TABLE_FUNCTION or (
+            spec.kind == modules.SCALAR_FUNCTION and modules.inline_return(spec.body) is None
+        ):
+            udf.check_body(spec.body)
         verb = "ALTER" if spec.alter else "CREATE"
         what = "PROCEDURE" if spec.kind == modules.PROCEDURE else "FUNCTION"
         schema = spec.schema or "dbo"
@@ -910,6 +994,7 @@ class EngineSession:
             False,
             tuple(columns),
             where.this.sql(dialect="tsql") if where is not None else None,
+            ddl.index_options(params.args.get("with_storage")),
         )
         con = self._connection()
         try:
@@ -1000,12 +1085,12 @@ class EngineSession:
         yield Message(5701, 0, 1, f"Changed database context to '{database.name}'.")
 
     def _declare(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        # Declared twice is a compile error (parse_batch); in a loop the declaration runs again.
+        tablevars.declare(self, _parse(stmt), frame)
         for name, st, default in _declarations(stmt):
-            if name in frame.variables:
-                raise errors.already_declared(f"@{name}")
-            frame.variables[name] = Variable(st)
+            frame.variables.setdefault(name, Variable(st))
             if default is not None:
-                self._set_variable(frame, name, self._evaluate(default, frame))
+                self._set_variable(frame, name, self._evaluate(default, frame, stmt, name))
         return
         yield
 
@@ -1017,9 +1102,9 @@ class EngineSession:
             if not isinstance(item, exp.EQ):
                 raise errors.syntax_error(stmt.word(2), stmt.line)
             name = item.this.name.lower()
-            if name not in frame.variables:
-                raise errors.must_declare(f"@{item.this.name}")
-            self._set_variable(frame, name, self._evaluate(item.expression, frame))
+            self._variable(frame, name)
+            self._set_variable(frame, name, self._evaluate(item.expression, frame, stmt))
+            self.rowcount = 1
             return
         yield from self._set_option(stmt, frame)
 
@@ -1044,10 +1129,11 @@ class EngineSession:
         elif option == "DATEFIRST":
             self.options.datefirst = int(value)
         elif option == "LANGUAGE":
-            language = stmt.tokens[2].text if len(stmt.tokens) > 2 else ""
-            if language.lower() not in ("us_english", "english"):
-                raise SqlError(2734, 16, 1, f"'{language}' is not an official language name.")
-            self.options.language = "us_english"
+            language = languages.find(stmt.tokens[2].text if len(stmt.tokens) > 2 else "")
+            self.options.language = language.name
+            self.options.dateformat = language.dateformat
+            self.options.datefirst = language.datefirst
+            yield Message(5703, 0, 1, f"Changed language setting to {language.name}.", stmt.line, "")
         elif option == "TEXTSIZE":
             number = int(value)
             self.options.textsize = 2147483647 if number in (0, -1) else number
@@ -1068,8 +1154,7 @@ class EngineSession:
             pass
         else:
             raise errors.syntax_error(stmt.tokens[1].text, stmt.line)
-        return
-        yield
+        self.rowcount = 0  # a SET option resets @@ROWCOUNT
 
     def _set_identity_insert(self, stmt: Statement, words: list[str]) -> Iterator[Result]:
         text = stmt.text
@@ -1092,40 +1177,29 @@ class EngineSession:
 
     def _print(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         tree = _parse_expression_statement(stmt, 1)
-        value = self._evaluate(tree, frame)
+        value = self._evaluate(tree, frame, stmt)
         text = "" if value is None else values.to_text(value)
-        yield Message(0, 0, 1, text, stmt.line, frame.procedure)
+        self.rowcount = 0
+        yield Message(0, 0, 1, text, stmt.line, _bare(frame.procedure))
 
     def _raiserror(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         text = stmt.text
         match = re.match(r"(?is)\s*RAISERROR\s*\((.*)\)\s*(WITH\s+(.*?))?\s*;?\s*$", text)
         if not match:
             raise errors.syntax_error("RAISERROR", stmt.line)
-        args_tree = parse_one(f"SELECT {match.group(1)}")
-        args = [self._evaluate(a, frame) for a in args_tree.expressions]
+        if stmt.parsed is None:
+            stmt.parsed = parse_one(f"SELECT {match.group(1)}", stmt.line - 1)
+        args = self._evaluate_row(stmt, frame)
         if len(args) < 3:
             raise errors.syntax_error(")", stmt.line)
-        message_arg, severity, state = args[0], int(args[1]), int(args[2])
-        number = 50000
-        if isinstance(message_arg, int):
-            number = message_arg
-            message_arg = f"Error {message_arg}"
-        message_text = format_message(str(message_arg), args[3:])
-        options = (match.group(3) or "").upper()
-        if severity <= 10:
-            yield Message(
-                number if number != 50000 else 50000,
-                severity,
-                state,
-                message_text,
-                stmt.line,
-                frame.procedure,
-            )
+        self.rowcount = 0
+        number, severity, state, text = raiserror.raise_error(
+            args[0], int(args[1]), int(args[2]), args[3:], match.group(3) or ""
+        )
+        if int(args[1]) <= 10:
+            yield Message(number, severity, state, text, stmt.line, _bare(frame.procedure))
             return
-        error = SqlError(number, severity, state, message_text, stmt.line, frame.procedure)
-        if "LOG" in options:
-            pass
-        raise error
+        raise SqlError(number, severity, state, text, stmt.line, frame.procedure)
 
     def _throw(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         if len(stmt.tokens) == 1:
@@ -1149,7 +1223,9 @@ class EngineSession:
     def _return(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         value = None
         if len(stmt.tokens) > 1:
-            value = self._evaluate(_parse_expression_statement(stmt, 1), frame)
+            value = self._evaluate(_parse_expression_statement(stmt, 1), frame, stmt)
+        if frame.returns is not None:
+            raise _Return(None if value is None else values.cast(value, frame.returns))
         raise _Return(None if value is None else int(value))
         yield
 
@@ -1183,12 +1259,14 @@ class EngineSession:
         word = stmt.word(1)
         if word in ("TRAN", "TRANSACTION"):
             yield from self._begin()
+            self.rowcount = 0  # BEGIN and COMMIT TRANSACTION reset @@ROWCOUNT
             yield StatementDone("")
             return
         raise errors.not_supported(f"BEGIN {word}")
 
     def _commit_statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         yield from self._commit()
+        self.rowcount = 0
         yield StatementDone("")
 
     def _rollback_statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
@@ -1217,6 +1295,10 @@ class EngineSession:
             yield from self._nested_batch(str(dynamic or ""), [], frame)
             return
         call = _parse_exec(stmt)
+        if frame.in_function:
+            raise udf.function_call_not_allowed()
+        if call.procedure.startswith("@"):  # EXEC @name: the procedure named by a variable
+            call.procedure = str(self._variable_value(frame, call.procedure) or "")
         args = [
             _Arg(
                 name,
@@ -1228,8 +1310,14 @@ class EngineSession:
             )
             for name, expression, output in call.arguments
         ]
+        function = self._scalar_function(call.procedure)
+        if function is not None:  # EXEC @result = dbo.f @p = 1: a scalar function's value
+            value = self._call_function(*function, self._bind_arguments(function[1].spec, args))
+            if call.status_variable:
+                self._set_variable(frame, call.status_variable, value)
+            return
         status = 0
-        for item in self._rpc(call.procedure, args):
+        for item in self._rpc(call.procedure, args, frame):
             if isinstance(item, OutputParameter):
                 target = args[item.ordinal].target_variable() if item.ordinal < len(args) else None
                 if target:
@@ -1241,7 +1329,7 @@ class EngineSession:
         if call.status_variable:
             self._set_variable(frame, call.status_variable, status)
 
-    def _rpc(self, written: str, params: list[Any]) -> Iterator[Result]:
+    def _rpc(self, written: str, params: list[Any], caller: Frame | None = None) -> Iterator[Result]:
         """A procedure call: the special procedures RPC clients use, system procedures the
         instance registers, or a user procedure (sp_ names fall back to master)."""
         parts = [p.strip('[]"') for p in written.split(".")]
@@ -1257,8 +1345,88 @@ class EngineSession:
         if found is None and name.startswith("sp_") and len(parts) < 3:
             found = self._find_module(["master", parts[-2] if len(parts) > 1 else "dbo", parts[-1]])
         if found is None or found[1].kind != modules.PROCEDURE:
-            raise errors.unknown_procedure(parts[-1])
-        yield from self._call_procedure(found[0], found[1], params)
+            raise errors.unknown_procedure(".".join(parts))
+        yield from self._call_procedure(found[0], found[1], params, caller)
+
+    def _scalar_function(self, written: str) -> tuple[str, catalog.ModuleDef] | None:
+        found = self._find_module([p.strip('[]"') for p in written.split(".")])
+        return found if found is not None and found[1].kind == modules.SCALAR_FUNCTION else None
+
+    def call_scalar_function(self, database: str, schema: str, name: str, args: Sequence[Any]) -> Any:
+        """A multi-statement scalar function for a query (`udf`): storage values in and out."""
+        found = self._find_module([database, schema, name])
+        if found is None:
+            raise errors.invalid_object(f"{schema}.{name}")
+        spec = found[1].spec
+        arguments = [values.reader_for(p.type)(a) for p, a in zip(spec.parameters, args, strict=True)]
+        value = self._call_function(found[0], found[1], arguments)
+        return None if value is None else values.storage_value(value, spec.returns or sqltypes.SQL_VARIANT)
+
+    def call_table_function(self, database: str, schema: str, name: str, args: Sequence[Any]) -> str:
+        """A multi-statement table-valued function for a query (`apply`): its rows as a JSON array."""
+        found = self._find_module([database, schema, name])
+        if found is None:
+            raise errors.invalid_object(f"{schema}.{name}")
+        spec = found[1].spec
+        arguments = [values.reader_for(p.type)(a) for p, a in zip(spec.parameters, args, strict=True)]
+        table = (spec.returns_table or "@").split()[0][1:].lower()
+        rows: list[tuple] = []
+
+        def returned(frame: Frame) -> None:
+            source = tablevars.resolve(self, frame, table)
+            names = ", ".join(quote(c.name) for c in source.columns)
+            rows.extend(self._connection().execute(f"SELECT {names} FROM {source.qualified}").fetchall())
+
+        declare = parse_one(f"DECLARE {spec.returns_table}")
+
+        def setup(frame: Frame) -> None:
+            tablevars.declare(self, declare, frame)
+
+        self._call_function(found[0], found[1], arguments, setup, returned)
+        return udf.rows_as_json(rows)
+
+    def _call_function(
+        self,
+        db: str,
+        module: catalog.ModuleDef,
+        arguments: list[Any],
+        setup: Any = None,
+        finish: Any = None,
+    ) -> Any:
+        """Run a user function's body; ``setup`` and ``finish`` see its frame before and after (a
+        table-valued function's return table)."""
+        spec = module.spec
+        frame = Frame(
+            in_procedure=True,
+            procedure=f"{module.schema}.{spec.name}",
+            line_offset=spec.body_line - 1,
+            try_depth=1,  # an error ends the function and fails the statement that called it
+            returns=spec.returns,
+            in_function=True,
+        )
+        for param, value in zip(spec.parameters, arguments, strict=True):
+            frame.variables[param.key] = Variable(param.type, value)
+        parsed = self.engine.parse(spec.body)
+        frame.declared = {**parsed.declared, **{p.key: p.type for p in spec.parameters}}
+        if self.nest_level >= modules.MAX_NESTING:
+            raise errors.nesting_exceeded()
+        previous, rowcount = self.database, self.rowcount
+        self.database = db
+        self.nest_level += 1
+        try:
+            if setup is not None:
+                setup(frame)
+            for _ in self._block(parsed.block, frame):
+                pass  # a function returns no results (CREATE FUNCTION saw to that)
+        except _Return as returned:
+            if finish is not None:
+                finish(frame)
+            return returned.value
+        finally:
+            self.nest_level -= 1
+            self.database, self.rowcount = previous, rowcount
+            tablevars.release(self, frame)
+        raise errors.SqlError(455, 16, 2, "The last statement included within a function must be a return statement.")
 
     def _system_procedure(self, name: str, params: list[Any]) -> Iterator[Result]:
         positional = [p.value for p in params if not p.name]
@@ -1295,10 +1463,17 @@ class EngineSession:
         module = self._catalog(database.name).module(schema, parts[-1])
         return None if module is None else (database.name, module)
 
-    def _call_procedure(self, db: str, module: catalog.ModuleDef, args: list[Any]) -> Iterator[Result]:
+    def _call_procedure(
+        self, db: str, module: catalog.ModuleDef, args: list[Any], caller: Frame | None = None
+    ) -> Iterator[Result]:
         spec = module.spec
         bound = self._bind_arguments(spec, args)
-        frame = Frame(in_procedure=True, procedure=spec.name, line_offset=spec.body_line - 1)
+        frame = Frame(
+            in_procedure=True,
+            procedure=f"{module.schema}.{spec.name}",
+            line_offset=spec.body_line - 1,
+            try_depth=caller.try_depth if caller is not None else 0,  # the caller's CATCH takes its errors
+        )
         for param, value in zip(spec.parameters, bound, strict=True):
             frame.variables[param.key] = Variable(param.type, value)
         parsed = self.engine.parse(spec.body)
@@ -1308,6 +1483,8 @@ class EngineSession:
         status, error = 0, False
         trancount = self.trancount
         previous, self.database = self.database, db
+        # SET options and #temp tables a procedure makes end with it.
+        options, temp_tables = dataclasses.replace(self.options), self._temp_table_ids()
         self.nest_level += 1
         try:
             yield from self._block(parsed.block, frame)
@@ -1318,6 +1495,9 @@ class EngineSession:
         finally:
             self.nest_level -= 1
             self.database = previous
+            self.options = options
+            tablevars.release(self, frame)
+            self._drop_temp_tables(keep=temp_tables)
         if self.trancount != trancount and not error:
             yield self._message(
                 errors.SqlError(
@@ -1362,8 +1542,9 @@ class EngineSession:
                         "'@name = value'.",
                     )
                 if index >= len(spec.parameters):
-                    kind = "Procedure" if spec.kind == modules.PROCEDURE else "Procedure or function"
-                    raise errors.SqlError(8144, 16, 2, f"{kind} {spec.name} has too many arguments specified.")
+                    raise errors.SqlError(
+                        8144, 16, 2, f"Procedure or function {spec.name} has too many arguments specified."
+                    )
                 param = spec.parameters[index]
             if arg.output and not param.output:
                 raise errors.SqlError(
@@ -1379,7 +1560,7 @@ class EngineSession:
         for param in spec.parameters:
             if param.key in given:
                 value = given[param.key]
-                bound.append(None if value is None else values.cast(value, param.type))
+                bound.append(None if value is None else _argument(value, param.type))
             elif param.default is not None:
                 bound.append(self._default_value(param))
             elif param.output:
@@ -1428,12 +1609,14 @@ class EngineSession:
             pass
         finally:
             self.nest_level -= 1
+            tablevars.release(self, frame)
         yield ReturnStatus(0)
         yield from before
         for index, (name, st, output) in enumerate(parsed.parameters):
             arg = _matching_arg(args, index, name)
             if output and arg is not None and arg.output:
-                yield OutputParameter(index, f"@{name}", st, frame.variables[name].value)
+                # The ordinal counts sp_executesql's own @stmt and @params first.
+                yield OutputParameter(index + 2, f"@{name}", st, frame.variables[name].value)
         yield ProcedureDone(error=error)
 
     def _sp_prepare(self, params: list[Any], execute: bool) -> Iterator[Result]:
@@ -1509,6 +1692,8 @@ class EngineSession:
             error = True
         except _Return:
             pass
+        finally:
+            tablevars.release(self, frame)
         yield ReturnStatus(0)
         yield from before
         for index, (name, st, output) in enumerate(parsed.parameters):
@@ -1518,7 +1703,7 @@ class EngineSession:
         yield ProcedureDone(error=error)
 
     def _nested_batch(self, text: str, args: list[Any], frame: Frame) -> Iterator[Result]:
-        parsed = self.engine.parse(text)
+        parsed = self.engine.parse(self._batch_text(text))
         inner = Frame(
             declared=dict(parsed.declared),
             in_procedure=frame.in_procedure,
@@ -1529,40 +1714,59 @@ class EngineSession:
             yield from self._block(parsed.block, inner)
         except _Return:
             pass
+        finally:
+            tablevars.release(self, inner)
 
     # --- expressions and variables -------------------------------------------------------------
 
-    def _evaluate(self, node: exp.Expression, frame: Frame) -> Any:
-        plan = compile_expression(node, self._context(frame))
+    def _evaluate_row(self, stmt: Statement, frame: Frame) -> tuple[Any, ...]:
+        """The values of the statement's parsed SELECT list, compiled once per statement."""
+        tree = stmt.parsed
+        plan = self._plan(stmt, frame, lambda: compile_query(tree, self._context(frame)))
+        cursor = self._execute(plan, frame)
+        row = self._fetch(cursor, 1)
+        cursor.close()
+        return tuple(read(v) for read, v in zip(plan.readers, row[0], strict=True)) if row else ()
+
+    def _evaluate(
+        self, node: exp.Expression, frame: Frame, stmt: Statement | None = None, variant: object = None
+    ) -> Any:
+        """A scalar expression's value; with ``stmt``, compiled once and kept with its statement."""
+        if stmt is None:
+            plan = compile_expression(node, self._context(frame))
+        else:
+            plan = self._plan(stmt, frame, lambda: compile_expression(node, self._context(frame)), ("value", variant))
         cursor = self._execute(plan, frame)
         row = self._fetch(cursor, 1)
         cursor.close()
         return plan.readers[0](row[0][0]) if row else None
 
     def _condition(self, stmt: Statement, frame: Frame) -> bool:
-        tree = stmt.parsed
-        if tree is None:
-            select = parse_one("SELECT CASE WHEN " + stmt.text + " THEN 1 ELSE 0 END", stmt.line - 1)
-            stmt.parsed = tree = select
+        tree = _condition_tree(stmt)
         plan = self._plan(stmt, frame, lambda: compile_query(tree, self._context(frame)))
         cursor = self._execute(plan, frame)
         row = self._fetch(cursor, 1)
         cursor.close()
         return bool(row and row[0][0])
 
-    def _set_variable(self, frame: Frame, name: str, value: Any) -> None:
+    def _variable(self, frame: Frame, name: str) -> Variable:
+        """A variable of the frame; one whose DECLARE has not run (a branch not taken) exists, NULL."""
         variable = frame.variables.get(name)
         if variable is None:
-            raise errors.must_declare(f"@{name}")
+            declared = frame.declared.get(name)
+            if declared is None:
+                raise errors.must_declare(f"@{name}")
+            variable = frame.variables[name] = Variable(declared)
+        return variable
+
+    def _set_variable(self, frame: Frame, name: str, value: Any) -> None:
+        variable = self._variable(frame, name)
         variable.value = (
             None if value is None else values.cast(value, variable.type, dateformat=self.options.dateformat)
         )
 
     def _variable_value(self, frame: Frame, text: str) -> Any:
-        name = text.lstrip("@").lower()
-        if name not in frame.variables:
-            raise errors.must_declare(text)
-        return frame.variables[name].value
+        return self._variable(frame, text.lstrip("@").lower()).value
 
     def _context(self, frame: Frame) -> _Context:
         return _Context(self, frame)
@@ -1571,7 +1775,8 @@ class EngineSession:
 
     def _plan(self, stmt: Statement, frame: Frame, build: Any, variant: object = None) -> Plan:
         """The statement's compiled plan, reused while the catalog it was built on holds."""
-        key = (self.database.lower(), variant)
+        options = self.options
+        key = (self.database.lower(), variant, options.ansi_nulls, options.concat_null_yields_null)
         plan = stmt.plans.get(key)
         if plan is not None and self._current(plan):
             return plan
@@ -1593,9 +1798,7 @@ class EngineSession:
     def _execute(self, plan: Plan, frame: Frame) -> sqlite3.Cursor:
         params = {}
         for name in plan.variables:
-            variable = frame.variables.get(name)
-            if variable is None:
-                raise errors.must_declare(f"@{name}")
+            variable = self._variable(frame, name)
             params[name] = values.storage_value(variable.value, variable.type)
         con = self._eval_connection(plan)
         if plan.touches_store:
@@ -1687,69 +1890,27 @@ class EngineSession:
         own = not con.in_transaction
         if own:
             self._run_sql(con, "BEGIN IMMEDIATE")
+        else:  # the statement is atomic inside the open transaction too
+            con.execute('SAVEPOINT "__tdsnet_write"')
         try:
             result = action()
         except sqlite3.Error as exc:
-            if own:
-                con.execute("ROLLBACK")
+            ddl.rollback(self, con, "" if own else "__tdsnet_write")
             raise self._store_error(exc) from None
         except BaseException:
-            if own:
-                con.execute("ROLLBACK")
+            ddl.rollback(self, con, "" if own else "__tdsnet_write")
             raise
         if own:
             con.execute("COMMIT")
+        else:
+            con.execute('RELEASE "__tdsnet_write"')
+            ddl.note_schema_versions(self)
         return result
 
     def _prepare_store_write(self) -> None:
         """Server statements may touch master: make sure a connection exists."""
         if not self._inline:
             self._connection()
-
-    def _con_commit(self) -> None:
-        if self._con is not None and self._con.in_transaction:
-            self._con.execute("COMMIT")
-
-    def _con_rollback(self) -> None:
-        if self._con is not None and self._con.in_transaction:
-            self._con.execute("ROLLBACK")
-
-    def _begin_identity(self, target: Source) -> bool:
-        con = self._connection()
-        self._ensure_transaction()
-        own = not con.in_transaction
-        db = target.sqlite_db
-        table = target.table
-        assert table is not None
-        if own:
-            self._run_sql(con, "BEGIN IMMEDIATE")
-        else:
-            self._run_sql(
-                con,
-                f"UPDATE {quote(db)}.__tdsnet_identity SET last_value = last_value WHERE object_id = ?",
-                (table.object_id,),
-            )
-        row = con.execute(
-            f"SELECT last_value FROM {quote(db)}.__tdsnet_identity WHERE object_id = ?",
-            (table.object_id,),
-        ).fetchone()
-        identity = table.identity
-        assert identity is not None
-        last = row[0] if row else None
-        start = identity.seed if last is None else last + identity.increment
-        self._identity_counter = IdentityCounter(start, identity.increment)
-        return own
-
-    def _end_identity(self, target: Source) -> None:
-        counter = self._identity_counter
-        self._identity_counter = None
-        if counter is None or counter.last is None or target.table is None:
-            return
-        self._con.execute(  # type: ignore[union-attr]
-            f"UPDATE {quote(target.sqlite_db)}.__tdsnet_identity SET last_value = ? WHERE object_id = ?",
-            (counter.last, target.table.object_id),
-        )
-        self.identity = self.scope_identity = counter.last
 
     def next_identity(self) -> int:
         counter = self._identity_counter
@@ -1781,11 +1942,15 @@ class EngineSession:
             marks = ", ".join("?" for _ in view.columns)
             con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
 
-    def _drop_temp_tables(self) -> None:
+    def _temp_table_ids(self) -> set[int] | None:
+        return None if self._con is None else {t.object_id for t in self._catalog("temp").tables.values()}
+
+    def _drop_temp_tables(self, keep: set[int] | None = None) -> None:
+        """Drop the session's #temp tables (those not in ``keep``, the ones a procedure made)."""
         if self._con is None:
             return
         cat = self._catalog("temp")
-        for table in list(cat.tables.values()):
+        for table in [t for t in cat.tables.values() if keep is None or t.object_id not in keep]:
             self._in_write(lambda t=table: ddl.drop_table(self._con, "temp", t.storage_name, t.object_id))
 
     # --- transactions --------------------------------------------------------------------------
@@ -1821,13 +1986,15 @@ class EngineSession:
             raise errors.no_transaction_rollback()
         con = self._con
         if name and con is not None and con.in_transaction and name.lower() in self._savepoints:
-            con.execute(f"ROLLBACK TO {quote(name.lower())}")
+            tablevars.rolled_back(self, lambda: con.execute(f"ROLLBACK TO {quote(name.lower())}"))
+            ddl.after_rollback(self)
             return
         self.trancount = 0
         self.doomed = False
         self._savepoints.clear()
         if con is not None and con.in_transaction:
-            con.execute("ROLLBACK")
+            tablevars.rolled_back(self, lambda: con.execute("ROLLBACK"))
+            ddl.after_rollback(self)
         descriptor, self.transaction_descriptor = self.transaction_descriptor, 0
         yield EnvChange(EnvKind.ROLLBACK_TRANSACTION, 0, descriptor)
 
@@ -1932,32 +2099,19 @@ def store_error(text: str, session: EngineSession) -> SqlError:
     return SqlError(8624, 16, 1, f"Internal Query Processor Error: {text}")
 
 
-def format_message(template: str, args: Sequence[Any]) -> str:
-    """RAISERROR's printf-style substitution (%d %i %s %u %x %X %o with width and flags)."""
-    items = iter(args)
+def _argument(value: Any, st: SqlType) -> Any:
+    """An argument converted to its parameter's type: 8114 where it does not convert."""
+    try:
+        return values.cast(value, st)
+    except SqlError as error:
+        if error.number in (245, 241, 8114, 8115):
+            raise errors.conversion_error(values.source_name(value), st.name) from None
+        raise
 
-    def substitute(match: re.Match[str]) -> str:
-        spec = match.group(0)
-        if spec == "%%":
-            return "%"
-        try:
-            value = next(items)
-        except StopIteration:
-            return "(null)"
-        kind = spec[-1]
-        flags_width = spec[1:-1].replace("I64", "").replace("l", "").replace("h", "")
-        if value is None:
-            return "(null)"
-        try:
-            if kind in "di":
-                return ("%" + flags_width + "d") % int(value)
-            if kind in "uoxX":
-                return ("%" + flags_width + kind) % int(value)
-            return ("%" + flags_width + "s") % values.to_text(value)
-        except (TypeError, ValueError):
-            return str(value)
 
-    return re.sub(r"%%|%[-+ #0]*\d*(?:\.\d+)?(?:I64|l|h)?[disuoxX]", substitute, template)
+def _bare(procedure: str) -> str:
+    """A procedure as messages name it: without its schema (ERROR_PROCEDURE() keeps it)."""
+    return procedure.rsplit(".", 1)[-1]
 
 
 @dataclass(slots=True)
@@ -2095,6 +2249,13 @@ def _identifier(token: Any) -> str:
     return token.text
 
 
+def _condition_tree(stmt: Statement) -> exp.Expression:
+    """An IF or WHILE condition as SELECT CASE WHEN <condition> THEN 1 ELSE 0 END."""
+    if stmt.parsed is None:
+        stmt.parsed = parse_one("SELECT CASE WHEN " + stmt.text + " THEN 1 ELSE 0 END", stmt.line - 1)
+    return stmt.parsed  # type: ignore[return-value]
+
+
 def _parse_expression_statement(stmt: Statement, skip: int) -> exp.Expression:
     """The expression after the first ``skip`` tokens (PRINT x, RETURN x, WAITFOR DELAY x)."""
     if stmt.parsed is None:
@@ -2111,6 +2272,7 @@ class _Context:
         self.session = session
         self.frame = frame
         self.database = session.database
+        self.options = session.options  # the SET options that change what a statement compiles to
 
     def variable_type(self, name: str) -> SqlType | None:
         variable = self.frame.variables.get(name)
@@ -2120,6 +2282,8 @@ class _Context:
 
     def resolve_table(self, catalog_name: str | None, schema: str | None, name: str) -> Source | None:
         session = self.session
+        if name.startswith("@"):
+            return tablevars.resolve(session, self.frame, name)
         if name.startswith("##"):
             catalog_name, schema = "tempdb", "dbo"
         elif name.startswith("#"):
@@ -2150,6 +2314,9 @@ class _Context:
             return None
         return found[1], (found[0], self.session._catalog(found[0]).version)
 
+    def resolve_sequence(self, catalog_name: str | None, schema: str | None, name: str) -> Any:
+        return sequences.resolve(self.session, catalog_name, schema, name)
+
     def _system_view(self, key: str, database: str) -> Source | None:
         view = self.session.engine.registry.views.get(key)
         if view is None:
@@ -2175,8 +2342,7 @@ def _source(db: str, table: catalog.TableDef, version: int) -> Source:
 
 def builtin_session_function(session: EngineSession, name: str, args: list[Any]) -> Any:
     info = session.info
-    frame = session._frame
-    current_error = frame.errors[-1] if frame and frame.errors else None
+    current_error = session.caught[-1] if session.caught else None
     if name == "DB_NAME":
         if not args or args[0] is None:
             return session.database
@@ -2185,12 +2351,8 @@ def builtin_session_function(session: EngineSession, name: str, args: list[Any])
     if name == "DB_ID":
         database = session.engine.database(str(args[0])) if args else session.engine.database(session.database)
         return database.database_id if database else None
-    if name in ("SCHEMA_NAME",):
-        if not args:
-            return "dbo"
-        return {1: "dbo", 2: "guest", 3: "INFORMATION_SCHEMA", 4: "sys"}.get(int(args[0]))
-    if name == "SCHEMA_ID":
-        return {"dbo": 1, "guest": 2, "information_schema": 3, "sys": 4}.get(str(args[0]).lower() if args else "dbo")
+    if name in ("SCHEMA_NAME", "SCHEMA_ID"):
+        return schemas.lookup(session, name, args)
     if name in ("SUSER_SNAME", "SUSER_NAME", "SYSTEM_USER", "ORIGINAL_LOGIN"):
         return info.original_login or info.login if name == "ORIGINAL_LOGIN" else info.login
     if name in ("USER_NAME", "CURRENT_USER", "SESSION_USER", "USER"):
@@ -2205,9 +2367,6 @@ def builtin_session_function(session: EngineSession, name: str, args: list[Any])
         return info.host_name
     if name == "APP_NAME":
         return info.program_name
-    if name == "IS_SRVROLEMEMBER":
-        role = str(args[0]).lower() if args else ""
-        return 1 if role == "sysadmin" and info.is_sysadmin else (1 if role == "public" else 0)
     if name == "SERVERPROPERTY":
         return server_property(session, str(args[0]) if args else "")
     if name == "ERROR_NUMBER":
@@ -2224,6 +2383,8 @@ def builtin_session_function(session: EngineSession, name: str, args: list[Any])
         return (current_error.procedure or None) if current_error else None
     if name == "XACT_STATE":
         return 0 if session.trancount == 0 else (-1 if session.doomed else 1)
+    if name in identity.NAMES:
+        return identity.call(session, name, args)
     if name == "SCOPE_IDENTITY":
         return Decimal(session.scope_identity) if session.scope_identity is not None else None
     if name in object_functions.NAMES:
@@ -2233,6 +2394,9 @@ def builtin_session_function(session: EngineSession, name: str, args: list[Any])
     if name == "TYPE_ID":
         wanted = str(args[0]).lower() if args else ""
         return next((i for i, n in _TYPE_IDS.items() if n == wanted), None)
+    found = properties.call(session, name, args)
+    if found is not properties.MISSING:
+        return found
     raise errors.not_supported(f"the function {name}")
 
 
@@ -2328,6 +2492,8 @@ _HANDLERS = {
     "INSERT": EngineSession._dml,
     "UPDATE": EngineSession._dml,
     "DELETE": EngineSession._dml,
+    "MERGE": EngineSession._dml,
+    "TRUNCATE": dmlexec.truncate,
     "CREATE": EngineSession._create,
     "ALTER": EngineSession._alter,
     "DROP": EngineSession._drop,
@@ -2369,6 +2535,10 @@ def _inline_statement(session: EngineSession, stmt: Statement) -> bool:
         return False
     if tree.find(exp.Table) is not None and keyword != "USE":
         return False
+    if tree.find(exp.NextValueFor) is not None:
+        return False
+    if keyword == "DECLARE" and tree.find(exp.Schema) is not None:
+        return False  # a table variable is a table in the store
     for node in tree.find_all(exp.Anonymous):
         name = str(node.this).upper()
         if system.SESSION_FUNCTIONS.get(name, (None, False))[1]:

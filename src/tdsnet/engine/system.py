@@ -61,9 +61,9 @@ SYSNAME = sqltypes.SYSNAME
 # Functions whose value depends on the session or the catalog: name -> (type, store access)
 SESSION_FUNCTIONS: dict[str, tuple[SqlType, bool]] = {
     "DB_NAME": (SYSNAME, False),
-    "DB_ID": (sqltypes.SMALLINT, False),
-    "SCHEMA_NAME": (SYSNAME, False),
-    "SCHEMA_ID": (sqltypes.INT, False),
+    "DB_ID": (sqltypes.INT, False),
+    "SCHEMA_NAME": (SYSNAME, True),
+    "SCHEMA_ID": (sqltypes.INT, True),
     "OBJECT_ID": (sqltypes.INT, True),
     "OBJECT_NAME": (SYSNAME, True),
     "OBJECT_SCHEMA_NAME": (SYSNAME, True),

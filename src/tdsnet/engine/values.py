@@ -103,6 +103,8 @@ def cast(value: Any, target: SqlType, source: SqlType | None = None, dateformat:
     """CAST(value AS target) with SQL Server's rules; raises SqlError."""
     if value is None:
         return None
+    if target.name == "xml" and not isinstance(value, str | bytes | bytearray):
+        raise not_allowed(value, target, source)  # xml converts from character and binary data only
     family = target.family
     if family == "int":
         return _to_int(value, target, source)
