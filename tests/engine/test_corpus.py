@@ -4,7 +4,8 @@ Each file gets a fresh database (``corpus_<file stem>``) on a fresh engine; its 
 then every case runs as one batch in a session of its own.  The expected values come from SQL Server's
 documented behaviour, not from tdsnet: see tests/tsql/README.md for the case format.
 
-Engine mode (the default) runs the cases on an embedded `Engine`.  Live mode runs them against a server
+Engine mode (the default) runs the cases on an instance opened without its network (the engine with the
+server's views and procedures).  Live mode runs them against a server
 through a real client (python-tds) when ``TDSNET_CORPUS_SERVER`` names one (``host,port``), with
 ``TDSNET_CORPUS_USER`` (default ``sa``) and ``TDSNET_CORPUS_PASSWORD``.
 """
@@ -25,8 +26,8 @@ from typing import Any
 
 import pytest
 
-from tdsnet.engine import Engine, ServerInfo
 from tdsnet.engine import results as r
+from tdsnet.server.instance import Instance, InstanceConfig
 
 CORPUS = Path(__file__).resolve().parents[1] / "tsql"
 SERVER_VARIABLE = "TDSNET_CORPUS_SERVER"
@@ -530,8 +531,11 @@ class EngineFileRun:
     def __init__(self, corpus_file: CorpusFile, data_dir: Path, tsql: type) -> None:
         self.file = corpus_file
         self.tsql = tsql
-        self.engine = Engine(data_dir, ServerInfo("TESTHOST"))
-        self.engine.open()
+        # The instance without its network: the engine with the server's views and procedures
+        # (sys.databases, sys.server_principals, sp_configure...), as a session on a server sees it.
+        self.instance = Instance(InstanceConfig(data_dir, sa_password="Corpus!Passw0rd"))
+        self.instance.open()
+        self.engine = self.instance.engine
         self.setup_notes: list[str] = []
         self.setup_error = self._setup()
 
@@ -568,6 +572,7 @@ class EngineFileRun:
 
     def close(self) -> None:
         self.engine.close()
+        self.instance.errorlog.close()
 
 
 def _errors_text(errors: list[r.Message]) -> str:

@@ -400,7 +400,8 @@ class EngineSession:
         self._prepared_ids = itertools.count(1)
         self._inline = False
         self._frame: Frame | None = None
-        self._savepoints: set[str] = set()
+        self._savepoints: set[str] = set()  # as written: transaction and savepoint names are case-sensitive
+        self.transaction_name = ""  # BEGIN TRAN name of the outermost transaction
         self.nest_level = 0
         self.caught: list[SqlError] = []  # the errors of the CATCH blocks running, innermost last
 
@@ -575,8 +576,8 @@ class EngineSession:
             frame.try_depth -= 1
             frame.errors.append(error)
             self.caught.append(error)
-            if self.trancount and error.dooms_transaction:
-                self.doomed = True
+            if self.trancount and (error.dooms_transaction or self.options.xact_abort):
+                self.doomed = True  # XACT_STATE() is -1 in the CATCH block
             try:
                 yield from self._block(node.handler, frame)
             finally:
@@ -1258,7 +1259,8 @@ class EngineSession:
     def _begin_statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         word = stmt.word(1)
         if word in ("TRAN", "TRANSACTION"):
-            yield from self._begin()
+            named = len(stmt.tokens) > 2 and stmt.tokens[2].token_type != TokenType.SEMICOLON
+            yield from self._begin(stmt.tokens[2].text if named else "")
             self.rowcount = 0  # BEGIN and COMMIT TRANSACTION reset @@ROWCOUNT
             yield StatementDone("")
             return
@@ -1955,11 +1957,12 @@ class EngineSession:
 
     # --- transactions --------------------------------------------------------------------------
 
-    def _begin(self) -> Iterator[Result]:
+    def _begin(self, name: str = "") -> Iterator[Result]:
         self.trancount += 1
         if self.trancount == 1:
             self.transaction_descriptor = next(_descriptors)
             self.doomed = False
+            self.transaction_name = name
             yield EnvChange(EnvKind.BEGIN_TRANSACTION, self.transaction_descriptor, 0)
 
     def _commit(self) -> Iterator[Result]:
@@ -1985,9 +1988,14 @@ class EngineSession:
                 return
             raise errors.no_transaction_rollback()
         con = self._con
-        if name and con is not None and con.in_transaction and name.lower() in self._savepoints:
-            tablevars.rolled_back(self, lambda: con.execute(f"ROLLBACK TO {quote(name.lower())}"))
-            ddl.after_rollback(self)
+        if name and name != self.transaction_name:
+            if name not in self._savepoints:
+                raise SqlError(
+                    6401, 16, 1, f"Cannot roll back {name}. No transaction or savepoint of that name was found."
+                )
+            if con is not None and con.in_transaction:
+                tablevars.rolled_back(self, lambda: con.execute(f"ROLLBACK TO {quote(name.lower())}"))
+                ddl.after_rollback(self)
             return
         self.trancount = 0
         self.doomed = False
@@ -2004,7 +2012,7 @@ class EngineSession:
         con = self._connection()
         self._ensure_transaction()
         con.execute(f"SAVEPOINT {quote(name.lower())}")
-        self._savepoints.add(name.lower())
+        self._savepoints.add(name)
 
     # --- what the engine asks the session ------------------------------------------------------
 

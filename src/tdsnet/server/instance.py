@@ -168,6 +168,27 @@ class Instance:
         except (netconfig.ConfigError, OSError) as exc:
             raise StartupError(str(exc)) from None
         self.network_config = network
+        self.open()
+        self._load_certificate()
+        remote_dac = self.configuration.value_in_use("remote admin connections") == 1
+        self.network = NetworkLayer(self, network, config.loopback_only, remote_dac)
+        await self.network.start()
+        self.network_config = self.network.config
+        self.network.register()
+        if config.browser:
+            await self._start_browser()
+        self.errorlog.write(
+            "SQL Server is now ready for client connections. This is an informational message; "
+            "no user action is required.",
+            "spid9s",
+        )
+        self.started = True
+
+    def open(self) -> None:
+        """Everything but the network: ERRORLOG, databases, logins, endpoints, configuration and the
+        server's T-SQL (views, procedures, statements).  `start` calls it; the T-SQL corpus uses it
+        alone to run server-scope cases without sockets."""
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
         self.errorlog.open()
         self._banner()
         self.engine.open()
@@ -186,20 +207,6 @@ class Instance:
         system_objects.register(self)
         endpoint_statements.register(self)
         configuration.register(self)
-        self._load_certificate()
-        remote_dac = self.configuration.value_in_use("remote admin connections") == 1
-        self.network = NetworkLayer(self, network, config.loopback_only, remote_dac)
-        await self.network.start()
-        self.network_config = self.network.config
-        self.network.register()
-        if config.browser:
-            await self._start_browser()
-        self.errorlog.write(
-            "SQL Server is now ready for client connections. This is an informational message; "
-            "no user action is required.",
-            "spid9s",
-        )
-        self.started = True
 
     def _banner(self) -> None:
         for line in version_string(self.engine.server).splitlines():
