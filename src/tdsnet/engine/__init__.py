@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import alter, catalog, catalog_procs, catalog_views, constraints, ddl, functions, sequences
+from . import alter, applocks, catalog, catalog_procs, catalog_views, constraints, ddl, functions, sequences
 from .catalog import CatalogCache
 from .errors import SqlError
 from .session import EngineSession, ParsedBatch, SessionInfo, parse_batch
@@ -76,6 +76,11 @@ class Engine:
         self.catalogs = CatalogCache()
         self.registry = Registry()
         catalog_procs.register(self.registry)
+        self.applocks = applocks.AppLocks()
+        self.registry.procedure("sp_getapplock", applocks.sp_getapplock)
+        self.registry.procedure("sp_releaseapplock", applocks.sp_releaseapplock)
+        self.registry.functions["APPLOCK_MODE"] = applocks.applock_mode
+        self.registry.functions["APPLOCK_TEST"] = applocks.applock_test
         catalog_views.register(self.registry)
         alter.register(self.registry)
         self.databases: dict[str, Database] = {}

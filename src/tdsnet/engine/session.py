@@ -473,6 +473,7 @@ class EngineSession:
             self._con.interrupt()
 
     def close(self) -> None:
+        self.engine.applocks.release_all(self.info.spid)
         con = self._con
         self._con = None
         if con is not None:
@@ -1973,6 +1974,7 @@ class EngineSession:
         self.trancount -= 1
         if self.trancount == 0:
             self._savepoints.clear()
+            self.engine.applocks.release_all(self.info.spid, "Transaction")
             if self._con is not None and self._con.in_transaction:
                 try:
                     self._run_sql(self._con, "COMMIT")
@@ -2000,6 +2002,7 @@ class EngineSession:
         self.trancount = 0
         self.doomed = False
         self._savepoints.clear()
+        self.engine.applocks.release_all(self.info.spid, "Transaction")
         if con is not None and con.in_transaction:
             tablevars.rolled_back(self, lambda: con.execute("ROLLBACK"))
             ddl.after_rollback(self)

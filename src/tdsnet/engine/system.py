@@ -95,6 +95,8 @@ SESSION_FUNCTIONS: dict[str, tuple[SqlType, bool]] = {
     "CONNECTIONPROPERTY": (sqltypes.SQL_VARIANT, False),
     "SESSIONPROPERTY": (sqltypes.SQL_VARIANT, False),
     "IS_SRVROLEMEMBER": (sqltypes.INT, False),
+    "APPLOCK_MODE": (sqltypes.nvarchar(32), False),
+    "APPLOCK_TEST": (sqltypes.INT, False),
     "IS_MEMBER": (sqltypes.INT, False),
     "IS_ROLEMEMBER": (sqltypes.INT, False),
     "HAS_PERMS_BY_NAME": (sqltypes.INT, True),
