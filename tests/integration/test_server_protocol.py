@@ -3,6 +3,7 @@ IPv6, a configured certificate, ForceEncryption, default databases."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import socket
 import ssl
@@ -179,3 +180,19 @@ def test_login_lands_in_its_default_database_and_use_switches(server: Server) ->
         time.sleep(0.05)
     cursor.execute("DROP LOGIN sales_user")
     admin.close()
+
+
+def test_a_result_of_many_packets_arrives_whole(server: Server) -> None:
+    """More than 255 packets: their ids wrap around, and the last one still arrives."""
+    pymssql = pytest.importorskip("pymssql")
+    with contextlib.closing(
+        pymssql.connect(server=server.host, port=server.port, user="sa", password=server.sa_password)
+    ) as conn:
+        cursor = conn.cursor()
+        cursor.execute(
+            "WITH d AS (SELECT n FROM (VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)) v(n)) "
+            "SELECT a.n * 10000 + b.n * 1000 + c.n * 100 + e.n * 10 + f.n AS id, REPLICATE('x', 40) AS pad "
+            "FROM d a, d b, d c, d e, d f"
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 100_000 and sorted(r[0] for r in rows) == list(range(100_000))

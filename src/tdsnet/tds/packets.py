@@ -167,7 +167,8 @@ def packetize(
     chunk = packet_size - HEADER_SIZE
     total = len(payload)
     if total <= chunk:
-        return HEADER.pack(ptype, status | Status.EOM, total + HEADER_SIZE, spid, packet_id, 0) + (bytes(payload))
+        # PacketID counts modulo 256 (MS-TDS 2.2.3.1.5): a long response wraps around
+        return HEADER.pack(ptype, status | Status.EOM, total + HEADER_SIZE, spid, packet_id & 0xFF, 0) + bytes(payload)
     pack = HEADER.pack
     view = memoryview(payload)
     parts: list[bytes] = []
