@@ -41,7 +41,13 @@ lint: $(VENV)/.test
 test: deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: deps
+# The benchmark's PostgreSQL client (psycopg2), on top of what the tests install.
+$(VENV)/.bench: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test,bench]'
+	@touch $@
+
+bench: deps $(VENV)/.bench
+	@scripts/install-system-deps postgresql-15
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
