@@ -486,3 +486,22 @@ def test_catalog_survives_restart_and_kill_9(tmp_path: Path) -> None:
             assert len(run(conn, "SELECT * FROM sys.endpoints WHERE endpoint_id < 65536")) == 5
     finally:
         server.stop()
+
+
+def test_endpoint_states_in_the_errorlog_and_the_dynamic_port_warning(tmp_path: Path) -> None:
+    """At startup the ERRORLOG lists each user endpoint with its rule and state; permissions set on an
+    endpoint tied to a dynamic port get seed 001's security warning."""
+    server = start_server(tmp_path / "states")  # port 0: a dynamic port
+    try:
+        with contextlib.closing(sa(server)) as conn:
+            create_tsql_endpoint(
+                conn, f"CREATE ENDPOINT dyn STATE = STARTED AS TCP (LISTENER_PORT = {server.port}) FOR TSQL ()"
+            )
+            run(conn, "GRANT CONNECT ON ENDPOINT::dyn TO public")
+        server.wait_for_log(r"Warning: custom permissions were set on endpoint 'dyn', whose port \d+ is a dynamic port")
+        server.stop()
+        server = start_server(tmp_path / "states")
+        text = server.errorlog_text()
+        assert f"Endpoint 'dyn' (TSQL on TCP [ 'any' {server.port}]) is STARTED." in text
+    finally:
+        server.stop()

@@ -309,3 +309,39 @@ def test_tcp_disabled_named_pipes_still_work(tmp_path: Path, monkeypatch: pytest
             assert cursor.fetchone()[0] == "Named pipe"
     finally:
         server.stop()
+
+
+# --- the network configuration ----------------------------------------------------------------------------
+
+
+def test_a_dynamic_port_is_recorded_and_kept_across_restarts(tmp_path: Path) -> None:
+    data_dir = tmp_path / "dynamic"
+    first = start_server(data_dir, port=0)  # TcpDynamicPorts = "0": pick one
+    first.stop()
+    assert f'TcpDynamicPorts = "{first.port}"' in (data_dir / "network.toml").read_text()
+    again = start_server(data_dir, port=None)  # the file decides
+    try:
+        assert again.port == first.port
+    finally:
+        again.stop()
+
+
+def test_editing_the_configuration_while_running_changes_nothing_until_restart(tmp_path: Path) -> None:
+    data_dir = tmp_path / "edited"
+    server = start_server(data_dir)
+    try:
+        assert tdsnet_cli("config", "server", "--data-dir", str(data_dir), "disable", "tcp").returncode == 0
+        with contextlib.closing(pymssql.connect(server=server.host, port=server.port, user="sa", password=SA_PASSWORD)):
+            pass  # seed 001: "When the user changes protocol settings in the registry, nothing happens."
+    finally:
+        server.stop()
+    server = start_server(data_dir, port=None, listen="", require_tcp=False)
+    try:
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", int(_recorded_port(data_dir))), timeout=5).close()
+    finally:
+        server.stop()
+
+
+def _recorded_port(data_dir: Path) -> str:
+    return re.search(r'TcpDynamicPorts = "(\d+)"', (data_dir / "network.toml").read_text()).group(1)

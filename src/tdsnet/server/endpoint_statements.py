@@ -445,6 +445,13 @@ class Handlers:
             if not self.catalog.grants.can_grant(who, class_, major, owner, name):
                 raise SqlError(15247, 16, 1, "User does not have permission to perform this action.")
         self.catalog.change(lambda con: _write_permissions(con, statement, class_, major, grantees, who.login_id))
+        network = self.instance.network
+        if endpoint is not None and network is not None and network.tied_to_dynamic_port(endpoint):
+            self.instance.errorlog.write(
+                f"Warning: custom permissions were set on endpoint '{endpoint.name}', whose port {endpoint.port} is a "
+                "dynamic port of this instance. If the port changes at a restart, these permissions no longer apply "
+                "to connections. Configure a static TcpPort for that port."
+            )
         yield StatementDone("")
 
 

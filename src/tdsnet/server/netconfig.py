@@ -348,6 +348,9 @@ def apply_overrides(
             config = config.with_ip(replace(entry, enabled=False))
     for address in listen:
         entry = config.ip(address) or IpEntry(config.next_ip_name(), address)
+        if port is None and entry.enabled and (entry.tcp_port or entry.dynamic):
+            config = config.with_ip(replace(entry, active=True))  # already listening: its own ports stay
+            continue
         keep = entry.tcp_dynamic_ports if entry.dynamic and not ports_from.tcp_port else ""
         config = config.with_ip(
             replace(

@@ -68,6 +68,7 @@ class NetworkLayer:
         self.listeners: list[Listener] = []
         self.transports: dict[int, EndpointTransport] = {}
         self.dac_port: int | None = None
+        self.dynamic_ports: set[int] = set()  # TCP ports chosen dynamically at this start
         self._changed = False
 
     @property
@@ -92,6 +93,7 @@ class NetworkLayer:
             await self._open_endpoint(endpoint, families=("ipv4",))
         for endpoint in started:
             self._announce_endpoint(endpoint)
+        self._log_endpoint_states()
         for payload in (ep.SERVICE_BROKER, ep.DATABASE_MIRRORING):
             if not any(e.type == payload and e.state == ep.STARTED for e in started):
                 self.log(f"The {_PAYLOAD_NAMES[payload]} protocol transport is disabled or not configured.")
@@ -137,6 +139,7 @@ class NetworkLayer:
             opened = await self._try_port(addresses, wanted)
             if opened is not None:
                 self._record_dynamic(entry, opened)
+                self.dynamic_ports.add(opened)
                 return opened
             if wanted and entry.recorded_dynamic_port == wanted:
                 self._dynamic_port_moved(wanted)
@@ -210,6 +213,19 @@ class NetworkLayer:
         else:
             text = f"The {what} protocol transport could not listen for connections due to the following error: "
             self.instance.errorlog.error(9693, 16, 1, f"{text}'{failure_text(exc)}'.")
+
+    def _log_endpoint_states(self) -> None:
+        """Each user endpoint and the rule it stands for, with its state, and system endpoints not STARTED."""
+        for e in self.instance.endpoints.endpoints:
+            if e.is_system and e.state == ep.STARTED:
+                continue
+            where = f"[ 'any' {e.port}]" if e.ip_address is None else tcp_shown(e.ip_address, e.port)
+            rule = f" on TCP {where}" if e.protocol == ep.TCP and not e.is_system else ""
+            self.log(f"Endpoint '{e.name}' ({ep.TYPE_DESC[e.type]}{rule}) is {ep.STATE_DESC[e.state]}.")
+
+    def tied_to_dynamic_port(self, endpoint: ep.EndpointDef) -> bool:
+        """Seed 001's security note: an endpoint whose port is one the instance chose dynamically."""
+        return endpoint.is_tcp_user_endpoint and endpoint.port in self.dynamic_ports
 
     def _announce_endpoint(self, endpoint: ep.EndpointDef) -> None:
         transport = self.transports.get(endpoint.endpoint_id)
