@@ -5,6 +5,7 @@ pymssql and tedious, against real tdsnet instances on loopback.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import socket
 import threading
@@ -15,6 +16,7 @@ import pymssql
 import pytest
 
 import rawtds
+import tdsnet
 from harness import SA_PASSWORD, Server, free_port, start_server
 from probes import PROBES, errorlog_states
 
@@ -364,12 +366,17 @@ def _symptoms(server: Server, port: int, test_ep: int) -> None:
         assert admin.ok, (client, admin)
         assert admin.endpoint_id == test_ep
         assert not admin.has_connection_row  # in sys.dm_exec_sessions, not in sys.dm_exec_connections
-    for path in (server.pipe(), server.shared_memory()):  # named pipes and shared memory keep working
-        with contextlib.closing(rawtds.connect(path, 0, USER, USER_PASSWORD)) as raw:
-            rows = rawtds.rows_in(
-                raw.batch("SELECT net_transport FROM sys.dm_exec_connections WHERE session_id = @@SPID")
-            )
-            assert rows[0][0] in ("Named pipe", "Shared memory")
+    # Named pipes and shared memory keep working, through tdsnet's own client.
+    os.environ["TDSNET_RUNTIME_DIR"] = str(server.runtime_dir)
+    try:
+        for name, transport in ((r"np:\\.\pipe\sql\query", "Named pipe"), ("lpc:.", "Shared memory")):
+            text = f"Server={name};UID={USER};PWD={USER_PASSWORD};TrustServerCertificate=yes"
+            with contextlib.closing(tdsnet.connect(text, autocommit=True)) as conn:
+                cursor = conn.cursor()
+                cursor.execute("SELECT net_transport FROM sys.dm_exec_connections WHERE session_id = @@SPID")
+                assert cursor.fetchone()[0] == transport
+    finally:
+        del os.environ["TDSNET_RUNTIME_DIR"]
 
 
 def _recovered(server: Server, port: int) -> None:
