@@ -17,6 +17,7 @@ from conftest import at
 from harness import Server
 from tdsnet import client
 from tdsnet.client import SqlParam
+from tdsnet.tds import tokens
 from typecases import CASES, create_table_sql, insert_literals_sql, insert_nulls_sql, select_sql
 
 
@@ -293,3 +294,14 @@ def test_closed_cursor(server: Server, tmp_path: Path) -> None:
         cursor.close()
         with pytest.raises(client.InterfaceError, match="cursor is closed"):
             cursor.execute("SELECT 1")
+
+
+def test_stream_yields_every_event_past_an_error(server: Server) -> None:
+    """Cursor.stream (what sqlcmd prints from): the results after an error in a batch keep coming."""
+    with tdsnet.connect(at(server), autocommit=True) as conn:
+        events = list(conn.cursor().stream("SELECT 1 AS a; RAISERROR('in the middle', 16, 1); SELECT 2 AS b"))
+        rows = [tuple(e.values) for e in events if isinstance(e, tokens.Row)]
+        errors = [e for e in events if isinstance(e, tokens.ServerMessage) and e.is_error]
+        assert rows == [(1,), (2,)]
+        assert [(e.number, e.text) for e in errors] == [(50000, "in the middle")]
+        assert conn.execute("SELECT 3").fetchone() == (3,)  # the connection stays usable

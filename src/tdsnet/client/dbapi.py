@@ -479,6 +479,25 @@ class Cursor:
                 result[index] = outputs.pop(0)
         return result
 
+    def stream(self, operation: str) -> Iterator[Any]:
+        """Run a batch and yield every event of its response in order (tokens.Metadata, Row, Done,
+        ServerMessage, ReturnStatus, ReturnValue), for tools that show all of it as sqlcmd does: an
+        error is an event and the results after it keep coming.  Timeouts, a cancel and a broken
+        connection still raise OperationalError."""
+        self._reset()
+        connection = self._connection()
+        session = connection._begin_request(self)
+        self._send(session, session.tds.batch(operation))
+        reader = self._reader
+        assert reader is not None
+        try:
+            while not reader.complete:
+                yield self._next(reader)
+        finally:
+            reader.errors.clear()  # the caller has seen them as events
+            if reader.complete and connection._active is self:
+                connection._active = None
+
     def _send(self, session: Session, payload: bytes) -> None:
         connection = self._connection()
         self._reader = Reader(connection, self)

@@ -4,9 +4,8 @@ Why not the DB-API cursor alone: sqlcmd prints "(n rows affected)" for every sta
 rows (the cursor keeps only the last count between result sets), and it goes on printing the
 results that follow an error in the same batch (the cursor reports the error and drops the rest of
 the response, so the connection stays usable for DB-API callers).  So this module reads the
-response's events through the cursor's reader -- private parts of tdsnet.client, used here and
-nowhere else in sqlcmd -- and hands out sqlcmd's own event types.  Everything else (connecting,
-timeouts, ATTENTION on cancel, transport errors) is the driver's.
+response's events through the driver's `Cursor.stream` and hands out sqlcmd's own event types.
+Everything else (connecting, timeouts, ATTENTION on cancel, transport errors) is the driver's.
 """
 
 from __future__ import annotations
@@ -70,21 +69,10 @@ class BatchStream:
     def events(self, batch: str) -> Iterator[Event]:
         """The batch's events; raises the driver's OperationalError on a timeout, a cancel or a broken
         connection (after the events before it)."""
-        cursor, connection = self._cursor, self.connection
-        cursor._reset()
-        session = connection._begin_request(cursor)
-        cursor._send(session, session.tds.batch(batch))
-        reader = cursor._reader
-        assert reader is not None
-        try:
-            while not reader.complete:
-                event = _translate(reader.next())
-                if event is not None:
-                    yield event
-        finally:
-            reader.errors.clear()  # printed as they came; nothing to raise at the end
-            if reader.complete and connection._active is cursor:
-                connection._active = None
+        for raw in self._cursor.stream(batch):
+            event = _translate(raw)
+            if event is not None:
+                yield event
 
     def cancel(self) -> None:
         self._cursor.cancel()
