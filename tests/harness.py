@@ -243,6 +243,40 @@ def worker_loopback(n: int) -> str:
     return f"127.{10 + index}.0.{n}"
 
 
+def free_browser_address(start: int) -> str:
+    """A loopback address of this worker's whose UDP and TCP 1434 are free: room for a Browser of its own."""
+    for n in range(start, start + 40):
+        address = worker_loopback(n)
+        try:
+            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+                with socket.socket(socket.AF_INET, kind) as probe:
+                    probe.bind((address, 1434))
+        except OSError:
+            continue
+        return address
+    raise RuntimeError("no free loopback address for a Browser")
+
+
+def compile_java(build: Path, source: str) -> Path:
+    """Compile tests/clients/java/<source> against jTDS into ``build`` (skips when jTDS or javac is missing)."""
+    if not JTDS_JAR.exists() or shutil.which("javac") is None:
+        pytest.skip("jTDS (Debian libjtds-java) or javac is not installed")
+    subprocess.run(["javac", "-d", str(build), str(CLIENTS / "java" / source)], check=True, timeout=120)
+    return build
+
+
+def tdsnet_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run `python -m tdsnet ARGS` from the checkout, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "tdsnet", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))

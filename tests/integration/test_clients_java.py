@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import CLIENTS, JTDS_JAR, Server
+from harness import JTDS_JAR, Server, compile_java
 from typecases import CASES, Case
 
 pytestmark = [
@@ -73,13 +73,7 @@ def _expected(case: Case) -> str:
 
 @pytest.fixture(scope="module")
 def jtds_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    build = tmp_path_factory.mktemp("java")
-    subprocess.run(
-        ["javac", "-d", str(build), str(CLIENTS / "java" / "JtdsRoundTrip.java")],
-        check=True,
-        timeout=120,
-    )
-    return build
+    return compile_java(tmp_path_factory.mktemp("java"), "JtdsRoundTrip.java")
 
 
 def test_jtds_roundtrip(server: Server, jtds_program: Path, tmp_path: Path) -> None:

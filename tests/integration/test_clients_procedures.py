@@ -11,13 +11,12 @@ SQL Server), so it is not used for the severity-10 case.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from harness import CLIENTS, JTDS_JAR, Server, odbc_driver_path
+from harness import JTDS_JAR, Server, compile_java, odbc_driver_path
 from probes import run_node_plan
 
 pytestmark = pytest.mark.clients
@@ -200,11 +199,7 @@ def test_tedious(prepared: Server) -> None:
 
 @pytest.fixture(scope="module")
 def jtds_calls(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not JTDS_JAR.exists() or shutil.which("javac") is None:
-        pytest.skip("jTDS (Debian libjtds-java) or javac is not installed")
-    build = tmp_path_factory.mktemp("jtdscalls")
-    subprocess.run(["javac", "-d", str(build), str(CLIENTS / "java" / "JtdsCalls.java")], check=True, timeout=120)
-    return build
+    return compile_java(tmp_path_factory.mktemp("jtdscalls"), "JtdsCalls.java")
 
 
 def test_jtds(prepared: Server, jtds_calls: Path) -> None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +22,19 @@ import pytest
 
 import tdsnet
 from harness import (
-    CLIENTS,
     JTDS_JAR,
-    ROOT,
     SA_PASSWORD,
     Server,
+    compile_java,
     exclusive,
+    free_browser_address,
     free_port,
     odbc_driver_path,
     start_server,
-    worker_loopback,
+    tdsnet_cli,
 )
 from probes import run_node_plan
+from tdsnet.client import NetworkError
 
 pytestmark = pytest.mark.clients
 
@@ -43,35 +42,10 @@ INSTANCE = "INSTP"
 WHO = "SELECT @@SERVICENAME, local_tcp_port, net_transport FROM sys.dm_exec_connections WHERE session_id = @@SPID"
 
 
-def free_loopback(start: int) -> str:
-    """A loopback address of this worker's with TCP and UDP 1434 free (the Browser's port is per address)."""
-    for n in range(start, start + 40):
-        address = worker_loopback(n)
-        try:
-            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-                with socket.socket(socket.AF_INET, kind) as probe:
-                    probe.bind((address, 1434))
-        except OSError:
-            continue
-        return address
-    raise RuntimeError("no free loopback address for a Browser")
-
-
-def tdsnet_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tdsnet", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-    )
-
-
 @pytest.fixture(scope="module")
 def named(tmp_path_factory: pytest.TempPathFactory):
     """A named instance on its own loopback address, its port dynamic, with its Browser there."""
-    address = free_loopback(60)
+    address = free_browser_address(60)
     server = start_server(
         tmp_path_factory.mktemp("named"),
         "--instance",
@@ -132,11 +106,7 @@ def test_tedious_finds_the_instance(named: Server) -> None:
 
 @pytest.fixture(scope="module")
 def jtds_probe(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not JTDS_JAR.exists() or shutil.which("javac") is None:
-        pytest.skip("jTDS (Debian libjtds-java) or javac is not installed")
-    build = tmp_path_factory.mktemp("jtds")
-    subprocess.run(["javac", "-d", str(build), str(CLIENTS / "java" / "JtdsProbe.java")], check=True, timeout=120)
-    return build
+    return compile_java(tmp_path_factory.mktemp("jtds"), "JtdsProbe.java")
 
 
 def test_jtds_finds_the_instance(named: Server, jtds_probe: Path) -> None:
@@ -188,7 +158,7 @@ def test_identity_of_a_named_instance(named: Server) -> None:
 
 
 def test_hide_instance(tmp_path: Path) -> None:
-    address = free_loopback(100)
+    address = free_browser_address(100)
     data_dir = tmp_path / "hidden"
     args = ("--instance", "HIDDEN", "--browser-listen", address)
     server = start_server(data_dir, *args, listen=address, port=None, browser=True)
@@ -201,8 +171,8 @@ def test_hide_instance(tmp_path: Path) -> None:
     try:
         listing = tdsnet_cli("browse", address, "--json", env={"TDSNET_RUNTIME_DIR": str(server.runtime_dir)})
         assert json.loads(listing.stdout) == []  # the Browser no longer lists it
-        with pytest.raises(pymssql.OperationalError):
-            pymssql.connect(server=f"{address}\\HIDDEN", user="sa", password=SA_PASSWORD, login_timeout=5)
+        with pytest.raises(NetworkError, match="error: 26"):  # the Browser does not answer for it
+            tdsnet.connect(f"Server=tcp:{address}\\HIDDEN;UID=sa;PWD={SA_PASSWORD};Connect Timeout=5")
         with contextlib.closing(pymssql.connect(server=address, port=server.port, user="sa", password=SA_PASSWORD)):
             pass  # with its port, a client still connects
     finally:

@@ -24,7 +24,7 @@ import pytest
 
 import tdsnet
 import tdsnet.client
-from harness import ROOT, SA_PASSWORD, Server, free_port, start_server, worker_loopback
+from harness import ROOT, SA_PASSWORD, Server, free_browser_address, free_port, start_server
 
 USER, USER_PASSWORD = "doc_user", "Doc!Passw0rd1"
 STEP_KEYS = {"name", "verdict", "elapsed_ms", "detail", "facts"}
@@ -89,20 +89,6 @@ def sql(server: Server, *statements: str, port: int | None = None) -> None:
 def tdsnet_cli(*args: str, server: Server | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, **({"TDSNET_RUNTIME_DIR": str(server.runtime_dir)} if server else {})}
     return subprocess.run([sys.executable, "-m", "tdsnet", *args], capture_output=True, text=True, cwd=ROOT, env=env)
-
-
-def free_loopback(start: int) -> str:
-    """A loopback address of this xdist worker's whose UDP and TCP 1434 are free (a Browser of its own)."""
-    for n in range(start, start + 40):
-        address = worker_loopback(n)
-        try:
-            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-                with socket.socket(socket.AF_INET, kind) as probe:
-                    probe.bind((address, 1434))
-        except OSError:
-            continue
-        return address
-    raise RuntimeError("no free loopback address for a Browser")
 
 
 # --- a working connection, and the output ----------------------------------------------------------------
@@ -242,7 +228,7 @@ def test_the_suggested_pipe_works(tcp_disabled: tuple[Server, int]) -> None:
 @pytest.fixture(scope="module")
 def named(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A named instance on a loopback address of its own, its port dynamic, with its Browser there."""
-    address = free_loopback(140)
+    address = free_browser_address(140)
     args = ("--instance", "DOCTORI", "--browser-listen", address)
     server = start_server(tmp_path_factory.mktemp("named"), *args, listen=address, port=None, browser=True)
     yield server
@@ -271,7 +257,7 @@ def test_wrong_instance_name(named: Server) -> None:
 
 
 def test_browser_not_running(tmp_path: Path) -> None:
-    address = free_loopback(180)
+    address = free_browser_address(180)
     server = start_server(tmp_path / "nobrowser", "--instance", "QUIET", listen=address, port=None, browser=False)
     try:
         report = diagnose(f"tcp:{address}\\QUIET", "--timeout", "2", server=server)
@@ -285,7 +271,7 @@ def test_browser_not_running(tmp_path: Path) -> None:
 
 
 def test_hidden_instance(tmp_path: Path) -> None:
-    address = free_loopback(220)
+    address = free_browser_address(220)
     data_dir = tmp_path / "hidden"
     args = ("--instance", "SECRET", "--browser-listen", address)
     server = start_server(data_dir, *args, listen=address, port=None, browser=True)
