@@ -146,7 +146,8 @@ class TdsnetServer:
 
     def start(self) -> None:
         cmd = [self.python, "-m", "tdsnet", "serve", "--data-dir", str(self.tmp / "data"), "--port", "0"]
-        cmd += ["--listen", "127.0.0.1", "--sa-password", self.password]
+        # Loopback only, and no SQL Server Browser: a benchmark must not take UDP 1434 from the host.
+        cmd += ["--listen", "127.0.0.1", "--loopback-only", "--no-browser", "--sa-password", self.password]
         env = dict(os.environ)
         if self.src:
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.src / "src"), env.get("PYTHONPATH")]))
