@@ -21,7 +21,20 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import alter, applocks, catalog, catalog_procs, catalog_views, constraints, ddl, functions, sequences
+from . import (
+    alter,
+    applocks,
+    catalog,
+    catalog_procs,
+    catalog_views,
+    constraints,
+    cursors,
+    ddl,
+    functions,
+    sequences,
+    triggers,
+)
+from .autoparam import AutoParameterizer
 from .catalog import CatalogCache
 from .errors import SqlError
 from .session import EngineSession, ParsedBatch, SessionInfo, parse_batch
@@ -83,11 +96,16 @@ class Engine:
         self.registry.functions["APPLOCK_TEST"] = applocks.applock_test
         catalog_views.register(self.registry)
         alter.register(self.registry)
+        triggers.register(self.registry)
+        cursors.register(self.registry)
+        self.nested_triggers = True  # sp_configure 'nested triggers': AFTER triggers fire inside AFTER triggers
         self.databases: dict[str, Database] = {}
         self._lock = threading.Lock()
-        self._parsed: OrderedDict[tuple[str, str], ParsedBatch] = OrderedDict()
+        self._parsed: OrderedDict[tuple[str, object], ParsedBatch] = OrderedDict()
         self._parse_limit = parse_cache_size
         self.parse_count = 0  # batches parsed (not served from the cache): a test observes it
+        self.compile_count = 0  # statement plans compiled (EngineSession._plan)
+        self.autoparam = AutoParameterizer(self)
         self._scratch: sqlite3.Connection | None = None
         self.prepared_handles = 0
 
@@ -188,21 +206,40 @@ class Engine:
     def new_session(self, info: SessionInfo, database: str) -> EngineSession:
         return EngineSession(self, info, database)
 
-    def parse(self, text: str, parameters: str = "") -> ParsedBatch:
-        """A parsed batch from the cache, or parsed now (once per distinct text)."""
-        key = (text, parameters)
+    def parse(self, text: str, parameters: str = "", scope: tuple | None = None) -> ParsedBatch:
+        """A parsed batch from the cache, or parsed now (once per distinct text).
+
+        ``scope`` (a session's batch, see EngineSession._plan_scope) allows auto-parameterization: a
+        text that differs from an earlier one only in its literal values is the parsed batch of their
+        template, with this text's values (`autoparam`), and is not parsed again."""
+        key = (text, parameters if scope is None else scope)
         with self._lock:
             found = self._parsed.get(key)
             if found is not None:
                 self._parsed.move_to_end(key)
                 return found
+        candidate = None
+        if scope is not None:
+            found_or_candidate = self.autoparam.lookup(text, scope)
+            if isinstance(found_or_candidate, ParsedBatch):
+                self._keep(key, found_or_candidate)
+                return found_or_candidate
+            candidate = found_or_candidate
         parsed = parse_batch(text, parameters)
+        parsed.candidate = candidate
+        self.count_parse()
+        self._keep(key, parsed)
+        return parsed
+
+    def count_parse(self) -> None:
         with self._lock:
             self.parse_count += 1
+
+    def _keep(self, key: tuple[str, object], parsed: ParsedBatch) -> None:
+        with self._lock:
             self._parsed[key] = parsed
             while len(self._parsed) > self._parse_limit:
                 self._parsed.popitem(last=False)
-        return parsed
 
     def scratch(self) -> sqlite3.Connection:
         """An in-memory connection for store-free statements on the event loop's thread."""

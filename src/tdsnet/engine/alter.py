@@ -93,6 +93,10 @@ def alter_table(session: EngineSession, stmt: batch.Statement, frame: Frame) -> 
     elif action in ("CHECK", "NOCHECK") and tokens.word(1) == "CONSTRAINT":
         tokens.pos += 2
         session._in_write(lambda: _switch_constraints(work, tokens, action == "CHECK"))
+    elif action in ("ENABLE", "DISABLE") and tokens.word(1) == "TRIGGER":
+        from . import triggers
+
+        triggers.alter_table_switch(session, db, found, tokens)
     else:
         raise errors.not_supported(f"ALTER TABLE ... {action}")
     yield from work.notes

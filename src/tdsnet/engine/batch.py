@@ -515,6 +515,8 @@ class _Parser:
         if word == "THROW":
             previous = self.tokens[self.pos - 1]
             return previous.token_type == TokenType.SEMICOLON
+        if word in ("ENABLE", "DISABLE"):  # ENABLE TRIGGER, but not ALTER TABLE t ENABLE TRIGGER
+            return self.word(1) == "TRIGGER" and not (state.main == "ALTER" and "TABLE" in state.seen)
         if word not in STARTERS:
             return False
         return not state.absorbs(word, self.word(1))
@@ -553,6 +555,8 @@ class _Absorb:
 
     def absorbs(self, word: str, following: str) -> bool:
         previous, main, seen = self.previous, self.main, self.seen
+        if word == "SELECT" and previous == "ALL" and main == "ALTER" and "TRIGGER" in seen:
+            return False  # ALTER TABLE t ENABLE TRIGGER ALL, then a SELECT
         if word == "SELECT" and previous in SET_OPERATORS:
             return True
         if word == "IF" and main == "DROP" and previous in OBJECT_KINDS and following == "EXISTS":
@@ -566,8 +570,8 @@ class _Absorb:
             return True
         if main == "MERGE":
             return True  # MERGE must end with a semicolon
-        if main == "DECLARE" and word == "SELECT" and previous == "FOR":
-            return True
+        if main in ("DECLARE", "SET") and word in ("SELECT", "UPDATE") and previous == "FOR":
+            return True  # DECLARE c CURSOR FOR SELECT ... FOR UPDATE, SET @c = CURSOR FOR SELECT
         if word == "FETCH" and previous in ("ROW", "ROWS"):
             return True  # OFFSET n ROWS FETCH NEXT m ROWS ONLY
         if main in ("GRANT", "DENY", "REVOKE"):

@@ -218,6 +218,7 @@ class Catalog:
     schema_names: dict[int, str] = field(default_factory=dict)
     modules: dict[tuple[str, str], ModuleDef] = field(default_factory=dict)
     schema_owners: dict[int, int] = field(default_factory=dict)  # schema_id -> owning principal_id
+    triggers: dict[int, tuple] = field(default_factory=dict)  # parent object_id -> its triggers.TriggerDefs
 
     def module(self, schema: str, name: str) -> ModuleDef | None:
         return self.modules.get((schema.lower(), name.lower()))
@@ -249,6 +250,7 @@ ADDED_COLUMNS = (
     ("__tdsnet_columns", "is_persisted", "INTEGER NOT NULL DEFAULT 0"),
     ("__tdsnet_columns", "is_rowversion", "INTEGER NOT NULL DEFAULT 0"),
     ("__tdsnet_indexes", "fill_factor", "INTEGER NOT NULL DEFAULT 0"),
+    ("__tdsnet_objects", "is_disabled", "INTEGER NOT NULL DEFAULT 0"),  # DISABLE TRIGGER
 )
 
 
@@ -343,7 +345,10 @@ def load(con: sqlite3.Connection, db: str, version: int) -> Catalog:
         if row.type in MODULE_TYPES and row.definition:
             schema = schema_names.get(row.schema_id, "dbo")
             modules[(schema.lower(), row.name.lower())] = ModuleDef(row.object_id, schema, parse_module(row.definition))
-    return Catalog(version, schemas, tables, by_id, objects, schema_names, modules, schema_owners)
+    from . import triggers
+
+    found = triggers.load(con, db, objects, schema_names)
+    return Catalog(version, schemas, tables, by_id, objects, schema_names, modules, schema_owners, found)
 
 
 def schema_version(con: sqlite3.Connection, db: str) -> int:

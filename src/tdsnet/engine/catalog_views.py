@@ -1202,6 +1202,9 @@ def _sql_modules(session: EngineSession) -> Iterator[Sequence[Any]]:
             *(module.has_option("RECOMPILE"), module.has_option("RETURNS", "NULL", "ON", "NULL", "INPUT")),
             *(module.execute_as, False, scalar, inlineable),
         )
+    for row in _catalog(session).objects:
+        if row.type == "TR" and row.definition:  # triggers are modules too (not routines)
+            yield row.object_id, row.definition, True, True, False, False, False, False, None, False, False, False
 
 
 PROCEDURE_COLUMNS = (

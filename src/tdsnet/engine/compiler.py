@@ -40,6 +40,9 @@ from .storage import DECIMAL_COLLATION, DEFAULT_COLLATION, DTO_COLLATION, quote
 
 T = "tds_type"  # node.meta key: the node's SqlType (or None when unknown)
 N = "tds_nullable"
+# An auto-parameterized literal (engine.autoparam) is the variable @__tdsnet_p<n>: typed as the literal
+# was and, like it, never NULL; spelled :__tdsnet_p<n> for SQLite, so it compares with NULL as a literal does.
+SLOT_PREFIX = "__tdsnet_p"
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,6 +396,17 @@ def set_type(node: exp.Expression, st: SqlType | None, nullable: bool = True) ->
     node.meta[N] = nullable
 
 
+def literal_type(node: exp.Expression) -> SqlType | None:
+    """The type of a literal (Literal, National, HexString) as a statement would give it."""
+    _Annotator(None, None).annotate(node)  # type: ignore[arg-type]  # literals need no scope or state
+    return type_of(node)
+
+
+def literal_sql(node: exp.Expression) -> str:
+    """A literal typed by `literal_type` as a plan spells it for SQLite."""
+    return sqlite_sql(_rewrite(node, None) or node)  # type: ignore[arg-type]  # nor do their rewrites
+
+
 def annotate(tree: exp.Expression, state: Compiling) -> None:
     for scope in traverse_scope(tree):
         annotator = _Annotator(scope, state)
@@ -574,7 +588,7 @@ class _Annotator:
             return
         name = node.name.lower()
         self.state.variables.add(name)
-        set_type(node, self.state.ctx.variable_type(name), True)
+        set_type(node, self.state.ctx.variable_type(name), not name.startswith(SLOT_PREFIX))
 
     def _subquery(self, node: exp.Subquery) -> None:
         projections = projections_of(node.this)
@@ -798,6 +812,8 @@ def _rewrite(node: exp.Expression, state: Compiling) -> exp.Expression | None:
             return None  # the inner half of @@NAME, replaced with its parent
         if isinstance(node.this, exp.Parameter):
             return call("tsql_sysvar", exp.Literal.string(node.this.name.upper()))
+        if node.name.lower().startswith(SLOT_PREFIX):
+            return exp.Placeholder(this=node.name.lower())
         return exp.Parameter(this=exp.Var(this=node.name.lower()))
     if isinstance(node, exp.National):
         return exp.Literal.string(node.this)
@@ -833,6 +849,8 @@ def _rewrite(node: exp.Expression, state: Compiling) -> exp.Expression | None:
         return nodes.within_group(node)
     if isinstance(node, exp.Collate):
         return operators.collate(node)
+    if isinstance(node, exp.BitwiseAnd | exp.BitwiseOr | exp.BitwiseXor):
+        operators.integer_operands(node)  # a binary operand as an integer
     if isinstance(node, exp.BitwiseXor):
         return operators.exclusive_or(node)
     if isinstance(node, exp.Values) and node.args.get("alias") is not None and node.args["alias"].columns:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import alter, errors, schemas, sequences
+from . import alter, errors, schemas, sequences, triggers
 from .batch import Block, If, Statement, TryCatch, While
 
 if TYPE_CHECKING:
@@ -14,10 +14,20 @@ if TYPE_CHECKING:
 
 Handler = Callable[[Any, Statement, Any], Iterator["Result"]]
 
-CREATE: dict[str, Handler] = {"SEQUENCE": sequences.create_sequence, "SCHEMA": schemas.create_schema}
-DROP: dict[str, Handler] = {"SEQUENCE": sequences.drop_sequence, "SCHEMA": schemas.drop_schema}
+CREATE: dict[str, Handler] = {
+    "SEQUENCE": sequences.create_sequence,
+    "SCHEMA": schemas.create_schema,
+    "TRIGGER": triggers.create_trigger,
+}
+DROP: dict[str, Handler] = {
+    "SEQUENCE": sequences.drop_sequence,
+    "SCHEMA": schemas.drop_schema,
+    "TRIGGER": triggers.drop_trigger,
+}
 ALTER: dict[str, Handler] = {
     "TABLE": alter.alter_table,
+    "TRIGGER": triggers.create_trigger,
+    "DATABASE": triggers.alter_database,  # RECURSIVE_TRIGGERS (and SCOPED CONFIGURATION, passed on)
     "SEQUENCE": sequences.alter_sequence,
     "SCHEMA": schemas.alter_schema,
 }

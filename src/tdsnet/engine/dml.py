@@ -109,6 +109,7 @@ class WritePlan:
     variables: tuple[str, ...] = ()
     system_views: tuple[str, ...] = ()
     dependencies: tuple[tuple[str, int], ...] = ()
+    triggers: Any = None  # triggers.TriggerPlan: the triggers it fires (None: none)
 
 
 # --- names as messages give them -----------------------------------------------------------------
@@ -187,12 +188,17 @@ def rowid_of(alias: str) -> exp.Column:
     return exp.Column(this=exp.to_identifier("rowid"), table=exp.to_identifier(alias))
 
 
-def writable_target(table: exp.Table, ctx: Context, through_view: bool = False) -> Source:
+def writable_target(table: exp.Table, ctx: Context, through_view: bool = False, command: str = "") -> Source:
     """The table a statement writes: a user table, or (``through_view``) the one table under a view
-    that SQL Server could write through."""
+    that SQL Server could write through; a table or view whose INSTEAD OF trigger takes ``command``."""
     source = resolve_source(table, ctx)
     if source.system_view:
         raise errors.SqlError(259, 16, 1, "Ad hoc updates to system catalogs are not allowed.")
+    if command and source.table is not None:
+        from . import triggers
+
+        if triggers.instead_of(ctx, source, command) is not None:
+            return source
     if source.table is not None and source.table.type == "V":
         base = _view_base(source, ctx) if through_view else None
         if base is None:
@@ -375,6 +381,9 @@ def typed_extras(outputs: tuple[Output, ...], projections: list[exp.Expression])
 def compile_output_into(clause: dmlparse.Output, items: list[OutputItem], ctx: Context) -> RowsInsert:
     assert clause.into is not None
     target = writable_target(table_node(clause.into), ctx)
+    from . import triggers
+
+    triggers.check_output_into(ctx, target)
     if clause.into_columns is not None:
         listed = [column_named(target, name) for name in clause.into_columns]
     else:
@@ -464,13 +473,14 @@ def default_value(col: SourceColumn, target: Source, state: Compiling) -> exp.Ex
 
 def compile_insert(statement: dmlparse.DmlStatement, ctx: Context, identity_insert: bool, rowcount: int) -> WritePlan:
     state = Compiling(ctx)
-    target = writable_target(table_node(statement.target), ctx, through_view=True)
+    target = writable_target(table_node(statement.target), ctx, through_view=True, command="INSERT")
     state.add(target)
     if target.dependency is not None:
         state.extra_dependencies.add(target.dependency)
     listed = _listed_columns(statement, target, identity_insert)
     extra: list[exp.Expression] = []
     outputs = compile_outputs(statement.outputs, target, state, ("inserted",), extra)
+    fired = _triggers(ctx, target, "INSERT", outputs)
     constants_sql = ""
     if extra:  # OUTPUT 1, OUTPUT @v: evaluated once for the statement
         select = rewrite(bound(exp.select(*[exp.alias_(e, f"__c{i}") for i, e in enumerate(extra)]), state), state)
@@ -513,7 +523,7 @@ def compile_insert(statement: dmlparse.DmlStatement, ctx: Context, identity_inse
         layout=(len(columns), 0, 0),
         written=written,
         outputs=outputs,
-        rows_first=bool(keys) or bool(statement.percent),
+        rows_first=bool(keys) or bool(statement.percent) or fired is not None,
         identity=identity,
         explicit_identity=explicit,
         percent=limit if statement.percent else "",
@@ -523,7 +533,15 @@ def compile_insert(statement: dmlparse.DmlStatement, ctx: Context, identity_inse
         variables=tuple(sorted(state.variables)),
         system_views=tuple(sorted(state.views)),
         dependencies=state.dependencies(),
+        triggers=fired,
     )
+
+
+def _triggers(ctx: Context, target: Source, command: str, outputs: tuple[Output, ...]) -> Any:
+    """The triggers the write fires (None for a table without any): found once, when the plan is made."""
+    from . import triggers
+
+    return triggers.for_statement(ctx, target, command, outputs)
 
 
 def _listed_columns(statement: dmlparse.DmlStatement, target: Source, identity_insert: bool) -> list[SourceColumn]:
@@ -745,7 +763,9 @@ def _find_target(statement: dmlparse.DmlStatement, ctx: Context) -> _Target:
         if not target_node.args.get("db") and table_name(target_node).lower() in names:
             raise errors.not_supported(f"{statement.kind} of a common table expression")
     if statement.from_ is None:
-        return _Target(writable_target(target_node, ctx), target_node.name, statement.target.text, False)
+        return _Target(
+            writable_target(target_node, ctx, command=statement.kind), target_node.name, statement.target.text, False
+        )
     probe = parse_select("SELECT 1\nFROM " + statement.from_.text, statement.from_.line)
     tables = [probe.args["from_"].this] + [j.this for j in probe.args.get("joins") or []]
     name = table_name(target_node).lower()
@@ -754,7 +774,7 @@ def _find_target(statement: dmlparse.DmlStatement, ctx: Context) -> _Target:
         if isinstance(table, exp.Table) and plain and table.alias and table.alias.lower() == name:
             if isinstance(table.this, exp.Anonymous):
                 break
-            return _Target(writable_target(table, ctx), table.alias, statement.from_.text, True)
+            return _Target(writable_target(table, ctx, command=statement.kind), table.alias, statement.from_.text, True)
     matches = [
         t
         for t in tables
@@ -763,10 +783,11 @@ def _find_target(statement: dmlparse.DmlStatement, ctx: Context) -> _Target:
     if len(matches) > 1:
         raise errors.SqlError(8154, 16, 1, f"The table '{table_name(target_node)}' is ambiguous.")
     if matches:
-        return _Target(writable_target(matches[0], ctx), matches[0].name, statement.from_.text, True)
+        source = writable_target(matches[0], ctx, command=statement.kind)
+        return _Target(source, matches[0].name, statement.from_.text, True)
     # A target the FROM clause does not name joins it as one more table, as in SQL Server.
     from_text = f"{statement.target.text},\n{statement.from_.text}"
-    return _Target(writable_target(target_node, ctx), target_node.name, from_text, True)
+    return _Target(writable_target(target_node, ctx, command=statement.kind), target_node.name, from_text, True)
 
 
 def _same_parts(table: exp.Table, target: exp.Table) -> bool:
@@ -782,8 +803,11 @@ def _bound_rows(
     statement: dmlparse.DmlStatement, where: _Target, items: list[exp.Expression], state: Compiling
 ) -> exp.Select:
     """SELECT items FROM <the FROM clause, or the target> WHERE ..., bound and typed."""
+    from . import cursors
+
+    positioned = cursors.current_of(statement.where) is not None  # WHERE CURRENT OF cursor
     text = "SELECT 1\nFROM " + where.from_text
-    if statement.where is not None:
+    if statement.where is not None and not positioned:
         text += "\nWHERE " + statement.where.text
     line = statement.target.line
     if statement.cte is not None:
@@ -791,12 +815,18 @@ def _bound_rows(
         line = statement.cte.line
     select = parse_select(text, line)
     select.set("expressions", [exp.alias_(item, f"__x{i}") for i, item in enumerate(items)] or [exp.Literal.number(1)])
-    return bound(select, state)
+    select = bound(select, state)
+    if positioned:
+        cursors.restrict(select, where.alias, state)
+    return select
 
 
 def _rows_sql(select: exp.Select, where: _Target, limit: str, percent: bool) -> str:
     """The row form's SELECT: the target row's rowid first."""
     alias = where.alias.lower()
+    if where.source.table is not None and where.source.table.type == "V":  # a view's INSTEAD OF trigger: no rowid
+        select.set("expressions", [exp.alias_(exp.Null(), ROWID), *select.expressions])
+        return sqlite_sql(select) + (f" LIMIT {limit}" if limit and not percent else "")
     select.set("expressions", [exp.alias_(rowid_of(alias), ROWID), *select.expressions])
     if where.grouped:
         select.set("group", exp.Group(expressions=[rowid_of(alias)]))
@@ -880,8 +910,10 @@ def compile_update(statement: dmlparse.DmlStatement, ctx: Context, rowcount: int
             raise errors.not_supported("an UPDATE that sets a variable from itself (a running total)")
     extra: list[exp.Expression] = []
     outputs = compile_outputs(statement.outputs, target, state, ("inserted", "deleted", "extra"), extra)
+    fired = _triggers(ctx, target, "UPDATE", outputs)
     limit = limit_sql(statement, state, rowcount)
     by_rows = bool(from_column or from_value) or not direct_output_ok(outputs, "inserted") or statement.percent
+    by_rows = by_rows or fired is not None
     alias = where.alias.lower()
     old_image = [exp.column(c.name, table=alias) for c in target.columns]
     items = [v for _, v in pairs] + [v for _, v in from_value] + extra + old_image
@@ -935,6 +967,7 @@ def compile_update(statement: dmlparse.DmlStatement, ctx: Context, rowcount: int
         variables=tuple(sorted(state.variables)),
         system_views=tuple(sorted(state.views)),
         dependencies=state.dependencies(),
+        triggers=fired,
     )
 
 
@@ -944,8 +977,12 @@ def compile_delete(statement: dmlparse.DmlStatement, ctx: Context, rowcount: int
     target = where.source
     extra: list[exp.Expression] = []
     outputs = compile_outputs(statement.outputs, target, state, ("deleted", "extra"), extra)
+    fired = _triggers(ctx, target, "DELETE", outputs)
     limit = limit_sql(statement, state, rowcount)
-    select = rewrite(_bound_rows(statement, where, list(extra), state), state)
+    items = list(extra)
+    if fired is not None and fired.instead_of is not None:  # the rows it would delete, as they are
+        items += [exp.column(c.name, table=where.alias.lower()) for c in target.columns]
+    select = rewrite(_bound_rows(statement, where, items, state), state)
     state.add(target)
     outputs = typed_extras(outputs, [projection(p) for p in select.expressions])
     direct_where = select.args.get("where")
@@ -969,9 +1006,10 @@ def compile_delete(statement: dmlparse.DmlStatement, ctx: Context, rowcount: int
         layout=(0, 0, len(extra)),
         written=(),
         outputs=outputs,
-        rows_first=not direct_output_ok(outputs, "deleted") or statement.percent,
+        rows_first=not direct_output_ok(outputs, "deleted") or statement.percent or fired is not None,
         percent=limit if statement.percent else "",
         variables=tuple(sorted(state.variables)),
         system_views=tuple(sorted(state.views)),
         dependencies=state.dependencies(),
+        triggers=fired,
     )

@@ -82,6 +82,16 @@ def execute(session: EngineSession, stmt: Statement, frame: Frame) -> Iterator[R
         yield from merge.execute(session, stmt, statement, frame)
         return
     plan = _plan(session, stmt, statement, frame)
+    if statement.where is not None and statement.where.text[:7].upper() == "CURRENT":
+        from . import cursors
+
+        if cursors.current_of(statement.where) is not None:
+            cursors.position(session, statement, plan, frame)  # WHERE CURRENT OF: the cursor's row
+    if plan.triggers is not None:
+        from . import triggers
+
+        yield from triggers.execute(session, plan, frame)
+        return
     exec_rows: list[tuple[list[Any], list[tuple]]] = []
     if plan.exec_text is not None:
         yield from _run_exec(session, plan.exec_text, frame, exec_rows)
@@ -93,18 +103,21 @@ def execute(session: EngineSession, stmt: Statement, frame: Frame) -> Iterator[R
 
 
 def _plan(session: EngineSession, stmt: Statement, statement: dmlparse.DmlStatement, frame: Frame) -> dml.WritePlan:
+    from . import triggers
+
     ctx = session._context(frame)
     rowcount = session.options.rowcount
+    running = triggers.variant(session)  # INSTEAD OF triggers running: their own writes are planned apart
     if statement.kind == "INSERT":
         identity_insert = _identity_insert(session, statement, frame)
         return session._plan(
             stmt,
             frame,
             lambda: dml.compile_insert(statement, ctx, identity_insert, rowcount),
-            ("write", identity_insert, rowcount),
+            ("write", identity_insert, rowcount, running),
         )
     build = dml.compile_update if statement.kind == "UPDATE" else dml.compile_delete
-    return session._plan(stmt, frame, lambda: build(statement, ctx, rowcount), ("write", rowcount))
+    return session._plan(stmt, frame, lambda: build(statement, ctx, rowcount), ("write", rowcount, running))
 
 
 def _identity_insert(session: EngineSession, statement: dmlparse.DmlStatement, frame: Frame) -> bool:
@@ -219,8 +232,10 @@ def write(
     plan: dml.WritePlan,
     frame: Frame,
     exec_rows: list[tuple[list[Any], list[tuple]]] | None = None,
+    captured: list[Affected] | None = None,
 ) -> tuple[int, list[list[Any]]]:
-    """Run the plan: (rows affected, per affected row the values of each OUTPUT clause)."""
+    """Run the plan: (rows affected, per affected row the values of each OUTPUT clause); ``captured``
+    receives the affected rows' images (for triggers, whose plans run in the row form)."""
     if session.doomed and session.trancount:
         raise errors.uncommittable_transaction()
     session._connection()
@@ -264,6 +279,8 @@ def write(
         if plan.explicit_identity:
             identity.move_on(session, plan.target)
         rows = _into(session, plan.outputs, _with_constants(session, plan, params, affected))
+        if captured is not None:
+            captured.extend(affected)
     except BaseException:
         used = identity.take(session) or used
         scope.rollback()
@@ -565,7 +582,7 @@ def _exec_row(session: EngineSession, plan: dml.WritePlan, target: dml.RowsInser
     except ConstraintFailed as failure:
         new = {name.lower(): value for name, value in zip(target.columns, row, strict=False)}
         raise _worded(session, plan, failure, new) from None
-    if not plan.outputs:
+    if not plan.outputs and plan.triggers is None:
         return []
     found = session._connection().execute(
         f"SELECT {dml.column_list(plan.target)} FROM {plan.target.qualified} WHERE rowid = last_insert_rowid()"

@@ -54,6 +54,7 @@ class MergePlan:
     variables: tuple[str, ...]
     system_views: tuple[str, ...]
     dependencies: tuple[tuple[str, int], ...]
+    triggers: dict | None = None  # AFTER triggers by action (triggers.TriggerPlan); None: none
 
 
 def execute(
@@ -64,6 +65,11 @@ def execute(
     ctx = session._context(frame)
     rowcount = session.options.rowcount
     plan = session._plan(stmt, frame, lambda: compile_merge(statement, ctx, rowcount), ("merge", rowcount))
+    if plan.triggers is not None:
+        from . import triggers
+
+        yield from triggers.execute_merge(session, plan, frame)
+        return
     count, rows = _run(session, plan, frame)
     yield from dmlexec.finish(session, "MERGE", plan.outputs, count, rows, frame)
 
@@ -79,6 +85,9 @@ def compile_merge(statement: dmlparse.DmlStatement, ctx: Context, rowcount: int)
     source_alias = _source_alias(statement)
     extra: list[exp.Expression] = []
     outputs = dml.compile_outputs(statement.outputs, target, state, ("inserted", "deleted", "action", "extra"), extra)
+    from . import triggers
+
+    fired = triggers.for_merge(ctx, target, {c.action for c in statement.clauses}, outputs)
     items: list[exp.Expression] = []
     clauses = []
     for clause in statement.clauses:
@@ -128,6 +137,7 @@ def compile_merge(statement: dmlparse.DmlStatement, ctx: Context, rowcount: int)
         variables=tuple(sorted(state.variables)),
         system_views=tuple(sorted(state.views)),
         dependencies=state.dependencies(),
+        triggers=fired,
     )
 
 
@@ -236,7 +246,9 @@ def _apply_sql(
 # --- running -------------------------------------------------------------------------------------
 
 
-def _run(session: EngineSession, plan: MergePlan, frame: Frame) -> tuple[int, list[list[Any]]]:
+def _run(
+    session: EngineSession, plan: MergePlan, frame: Frame, captured: list[dmlexec.Affected] | None = None
+) -> tuple[int, list[list[Any]]]:
     if session.doomed and session.trancount:
         raise errors.uncommittable_transaction()
     session._connection()
@@ -256,6 +268,8 @@ def _run(session: EngineSession, plan: MergePlan, frame: Frame) -> tuple[int, li
         if plan.identity:
             used = identity.end(session, plan.target, succeeded=True)
         outputs = dmlexec._into(session, plan.outputs, affected)
+        if captured is not None:
+            captured.extend(affected)
     except BaseException:
         used = identity.take(session) or used
         scope.rollback()

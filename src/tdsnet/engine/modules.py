@@ -115,6 +115,8 @@ def _parameter(tokens: list[Token], text: str) -> Parameter:
         default = _slice(text, rest[equals + 1 :])
         rest = rest[:equals]
     type_text = _slice(text, rest)
+    if type_text.upper().split()[:1] == ["CURSOR"]:
+        raise errors.not_supported("CURSOR parameters")
     try:
         declared = parse_type(type_text)
     except TypeError_ as exc:

@@ -95,6 +95,11 @@ def _object_property(cat: catalog.Catalog, row: catalog.ObjectRow, prop: str) ->
         return _ALWAYS[key]
     if key == "OWNERID":
         return 1
+    from . import triggers
+
+    found = triggers.object_property(cat, row, key)  # ExecIsAfterTrigger, HasInsertTrigger...
+    if found is not None:
+        return found
     table = cat.by_id.get(row.object_id)
     if table is None or not key.startswith("TABLE"):
         return None

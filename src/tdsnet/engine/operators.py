@@ -183,6 +183,21 @@ def as_type_of(value: exp.Expression, model: exp.Expression) -> exp.Expression:
     return call("tsql_cast", value, type_hint(target), type_hint(st))
 
 
+def integer_operands(node: exp.Binary) -> None:
+    """a & b, a | b, a ^ b with a binary operand (COLUMNS_UPDATED() & 2): the binary as the integer type
+    of the result, as SQL Server converts it (SQLite would take the blob for 0)."""
+    from .compiler import call, type_hint, type_of
+
+    target = type_of(node)
+    if target is None or target.family != "int":
+        return
+    for side in ("this", "expression"):
+        operand = node.args.get(side)
+        st = type_of(operand) if operand is not None else None
+        if st is not None and st.family == "binary":
+            node.set(side, call("tsql_cast", operand, type_hint(target), type_hint(st)))
+
+
 def exclusive_or(node: exp.BitwiseXor) -> exp.Expression:
     """a ^ b, which SQLite lacks: (a | b) - (a & b)."""
     either = exp.BitwiseOr(this=node.this.copy(), expression=node.expression.copy())

@@ -107,7 +107,7 @@ def _databasepropertyex(session: EngineSession, args: list[Any]) -> Any:
         "ismergepublished": 0,
         "ispublished": 0,
         "issubscribed": 0,
-        "isrecursivetriggersenabled": 0,
+        "isrecursivetriggersenabled": int(_recursive_triggers(session, database.name)),
         "isarithmeticabortenabled": 1,
         "isansinullsenabled": 0,
         "isansinulldefault": 0,
@@ -123,6 +123,12 @@ def _databasepropertyex(session: EngineSession, args: list[Any]) -> Any:
         "serviceobjective": None,
     }
     return values.get(prop)
+
+
+def _recursive_triggers(session: EngineSession, database: str) -> bool:
+    from . import triggers
+
+    return triggers.recursive_enabled(session.engine, database)
 
 
 def _sql_variant_property(session: EngineSession, args: list[Any]) -> Any:

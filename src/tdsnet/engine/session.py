@@ -30,6 +30,7 @@ from . import (
     assignments,
     batch,
     catalog,
+    cursors,
     ddl,
     ddl_statements,
     dml,
@@ -50,6 +51,7 @@ from . import (
     system,
     tablevars,
     textsize,
+    triggers,
     udf,
     values,
 )
@@ -76,6 +78,7 @@ if TYPE_CHECKING:
 CHUNK = 512
 _NO_TEXTSIZE = 2147483647
 _descriptors = itertools.count(1)
+_sessions = itertools.count(1)  # a session's own plan scope (#temp tables), never reused as an spid is
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +197,8 @@ class ParsedBatch:
     declared: dict[str, SqlType]
     parameters: list[tuple[str, SqlType, bool]]  # sp_executesql definitions: name, type, output
     inline: bool | None = None
+    literals: tuple[tuple[str, SqlType, Any], ...] = ()  # an auto-parameterized text's values (engine.autoparam)
+    candidate: Any = None  # a template of this text that engine.autoparam has yet to judge
 
 
 def parse_batch(text: str, parameters: str = "") -> ParsedBatch:
@@ -293,6 +298,9 @@ def parse_parameter_definitions(text: str) -> list[tuple[str, SqlType, bool]]:
 
 
 def _declarations(stmt: Statement) -> list[tuple[str, SqlType, exp.Expression | None]]:
+    if cursors.declares_cursor(stmt):
+        cursors.check(stmt)  # a syntax error in its query fails the batch
+        return []  # DECLARE name CURSOR: cursors declares it when it runs
     tree = _parse(stmt)
     if not isinstance(tree, exp.Declare):
         raise errors.syntax_error(stmt.word(1), stmt.line)
@@ -300,8 +308,8 @@ def _declarations(stmt: Statement) -> list[tuple[str, SqlType, exp.Expression | 
     for item in tree.expressions:
         targets = item.this if isinstance(item.this, list) else [item.this]
         kind = item.args.get("kind")
-        if isinstance(kind, exp.Schema):
-            continue  # a table variable: tablevars creates it when the DECLARE runs
+        if isinstance(kind, exp.Schema) or cursors.is_cursor_type(kind):
+            continue  # a table variable or a cursor variable: tablevars and cursors declare them when it runs
         if kind is None:
             raise errors.not_supported("cursor variables")
         try:
@@ -341,6 +349,8 @@ class Frame:
     returns: SqlType | None = None  # a scalar function's: its RETURN value converts to this
     in_function: bool = False  # a user function's body: EXEC is error 557
     tables: dict[str, Any] = field(default_factory=dict)  # table variables by name (tablevars)
+    cursors: dict[str, Any] | None = None  # LOCAL cursors by name, cursor variables by @name (cursors)
+    trigger: Any = None  # the triggers.Firing whose body runs in this frame (its inserted and deleted)
 
 
 class _Break(Exception):
@@ -361,6 +371,22 @@ class _Return(Exception):
     def __init__(self, value: Any) -> None:
         super().__init__(value)
         self.value = value
+
+
+class _Compiled(Exception):
+    """compile_only's statement has its plan: it stops here."""
+
+
+class _Uncompiled(Exception):
+    """compile_only's statement was about to touch the store before it had a plan: it stops here."""
+
+
+def batch_frame(parsed: ParsedBatch, **kwargs: Any) -> Frame:
+    """The frame a batch runs in: its declarations, and the values of its auto-parameterized literals."""
+    frame = Frame(declared=dict(parsed.declared), **kwargs)
+    for name, st, value in parsed.literals:
+        frame.variables[name] = Variable(st, value)
+    return frame
 
 
 class BatchAborted(Exception):
@@ -404,6 +430,8 @@ class EngineSession:
         self.transaction_name = ""  # BEGIN TRAN name of the outermost transaction
         self.nest_level = 0
         self.caught: list[SqlError] = []  # the errors of the CATCH blocks running, innermost last
+        self._compiling_only = False  # compile_only: _plan stops the statement once it has its plan
+        self._own_scope = next(_sessions)
 
     # --- public API -----------------------------------------------------------------------------
 
@@ -412,21 +440,52 @@ class EngineSession:
 
     def needs_worker(self, text: str) -> bool:
         """Whether a batch must leave the event loop (store access, waits, loops)."""
-        parsed = self.engine.parse(text)
+        parsed = self.engine.parse(text, scope=self._plan_scope(text))
         if parsed.inline is None:
             parsed.inline = _inline_node(self, parsed.block)
         return not parsed.inline or (self._con is not None and self._con.in_transaction)
 
     def execute_batch(self, text: str, inline: bool = False) -> Iterator[Result]:
         try:
-            parsed = self.engine.parse(self._batch_text(text))
+            parsed = self.engine.parse(self._batch_text(text), scope=self._plan_scope(text))
         except SqlError as error:  # a syntax error anywhere stops the batch before anything runs
             self.last_error = error.number
             yield self._message(error)
             yield StatementDone("", error=True)
             return
-        frame = Frame(declared=dict(parsed.declared))
-        yield from self._top(parsed.block, frame, inline)
+        if parsed.candidate is not None:
+            parsed = self.engine.autoparam.resolve(self, parsed, inline)
+        yield from self._top(parsed.block, batch_frame(parsed), inline)
+
+    def _plan_scope(self, text: str) -> tuple[object, ...]:
+        """What a plan's cache key holds besides the statement (`_plan`, and the variants of writes):
+        auto-parameterized templates are judged and kept per scope, so that each of their plans was
+        checked against the literal statement's.  A #temp table is the session's own."""
+        options = self.options
+        return (
+            self.database.lower(),
+            options.ansi_nulls,
+            options.concat_null_yields_null,
+            options.rowcount,
+            options.identity_insert,
+            self._own_scope if "#" in text else None,
+        )
+
+    def compile_only(self, stmt: Statement, frame: Frame, inline: bool) -> bool:
+        """Compile a statement's plan as running it would, and stop before it runs (engine.autoparam
+        compares plans).  False when it does not compile: running it reports the error."""
+        self._compiling_only = True
+        try:
+            with self._running(inline):
+                for _ in self._dispatch(stmt, frame):
+                    break  # a handler that yields before it has a plan is not compiled
+        except _Compiled:
+            return True
+        except (SqlError, _Uncompiled):
+            return False
+        finally:
+            self._compiling_only = False
+        return False
 
     def execute_rpc(self, name: str, params: Sequence[Any], inline: bool = False) -> Iterator[Result]:
         """One RPC call.  ``params`` are objects with name, value, type, output."""
@@ -465,6 +524,7 @@ class EngineSession:
         self.options = SessionOptions(language=self.info.language)
         self.prepared.clear()
         self._drop_temp_tables()
+        cursors.reset(self)
 
     def interrupt(self) -> None:
         """ATTENTION, from the event loop's thread: stop what runs."""
@@ -606,7 +666,7 @@ class EngineSession:
             if dmlexec.terminates(stmt, error):
                 yield Message(3621, 0, 0, "The statement has been terminated.", error.line or 1, _bare(error.procedure))
             yield StatementDone("", error=True, in_procedure=frame.in_procedure)
-            if self.options.xact_abort and self.trancount:
+            if self.options.xact_abort and self.trancount and stmt.keyword != "RAISERROR":  # THROW honours it
                 yield from self._rollback(None, quiet=True)
                 raise BatchAborted from None
             if error.aborts_batch:
@@ -804,6 +864,9 @@ class EngineSession:
         return db, cat, schema_id, clash
 
     def _create_module(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        if triggers.is_trigger(stmt):  # CREATE OR ALTER TRIGGER
+            yield from triggers.create_trigger(self, stmt, frame)
+            return
         if modules.is_view(stmt.text):
             yield from self._create_view(stmt, frame)
             return
@@ -1088,6 +1151,8 @@ class EngineSession:
 
     def _declare(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         # Declared twice is a compile error (parse_batch); in a loop the declaration runs again.
+        if cursors.declare(self, stmt, frame):
+            return  # DECLARE name CURSOR
         tablevars.declare(self, _parse(stmt), frame)
         for name, st, default in _declarations(stmt):
             frame.variables.setdefault(name, Variable(st))
@@ -1099,6 +1164,9 @@ class EngineSession:
     def _set(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         second = stmt.tokens[1] if len(stmt.tokens) > 1 else None
         if second is not None and second.token_type == TokenType.PARAMETER:
+            if cursors.is_cursor_assignment(stmt, frame):
+                yield from cursors.set_variable(self, stmt, frame)
+                return
             tree = _parse(stmt)
             item = tree.expressions[0].this if isinstance(tree, exp.Set) else None
             if not isinstance(item, exp.EQ):
@@ -1706,13 +1774,8 @@ class EngineSession:
         yield ProcedureDone(error=error)
 
     def _nested_batch(self, text: str, args: list[Any], frame: Frame) -> Iterator[Result]:
-        parsed = self.engine.parse(self._batch_text(text))
-        inner = Frame(
-            declared=dict(parsed.declared),
-            in_procedure=frame.in_procedure,
-            try_depth=frame.try_depth,
-            errors=frame.errors,
-        )
+        parsed = self.engine.parse(self._batch_text(text), scope=self._plan_scope(text))
+        inner = batch_frame(parsed, in_procedure=frame.in_procedure, try_depth=frame.try_depth, errors=frame.errors)
         try:
             yield from self._block(parsed.block, inner)
         except _Return:
@@ -1781,10 +1844,12 @@ class EngineSession:
         options = self.options
         key = (self.database.lower(), variant, options.ansi_nulls, options.concat_null_yields_null)
         plan = stmt.plans.get(key)
-        if plan is not None and self._current(plan):
-            return plan
-        plan = build()
-        stmt.plans[key] = plan
+        if plan is None or not self._current(plan):
+            plan = build()
+            stmt.plans[key] = plan
+            self.engine.compile_count += 1
+        if self._compiling_only:
+            raise _Compiled
         return plan
 
     def _current(self, plan: Plan) -> bool:
@@ -1811,6 +1876,8 @@ class EngineSession:
         return self._run_sql(con, plan.sql, params)
 
     def _run_sql(self, con: sqlite3.Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        if self._compiling_only:
+            raise _Uncompiled
         deadline = None if self.options.lock_timeout < 0 else time.monotonic() + self.options.lock_timeout / 1000
         functions.CURRENT.error = None
         while True:
@@ -1880,6 +1947,8 @@ class EngineSession:
         return self.engine.catalogs.get(con, db)
 
     def _ensure_transaction(self) -> None:
+        if self._compiling_only:
+            raise _Uncompiled
         con = self._connection()
         if (self.trancount or self.options.implicit_transactions) and not con.in_transaction:
             if self.options.implicit_transactions and not self.trancount:
@@ -2038,14 +2107,14 @@ class EngineSession:
             "VERSION": version_string(server),
             "NESTLEVEL": self.nest_level,
             "PROCID": 0,
-            "IDENTITY": self.identity,
-            "FETCH_STATUS": -1,
+            "IDENTITY": Decimal(self.identity) if self.identity is not None else None,  # numeric(38,0)
+            "FETCH_STATUS": cursors.fetch_status(self),
             "MAX_CONNECTIONS": 32767,
             "MICROSOFTVERSION": (system.PRODUCT_MAJOR << 24) | system.PRODUCT_BUILD,
             "CONNECTIONS": 0,
             "DBTS": b"\x00" * 8,
             "REMSERVER": None,
-            "CURSOR_ROWS": 0,
+            "CURSOR_ROWS": cursors.cursor_rows(self),
         }
         if name in simple:
             return values.dynamic_storage(simple[name])
@@ -2295,6 +2364,10 @@ class _Context:
         session = self.session
         if name.startswith("@"):
             return tablevars.resolve(session, self.frame, name)
+        if self.frame.trigger is not None:  # inserted and deleted, in a trigger's statements
+            pseudo = triggers.pseudo_table(self.frame, catalog_name, schema, name)
+            if pseudo is not None:
+                return pseudo
         if name.startswith("##"):
             catalog_name, schema = "tempdb", "dbo"
         elif name.startswith("#"):
@@ -2522,6 +2595,9 @@ _HANDLERS = {
     "SAVE": EngineSession._save_statement,
     "EXEC": EngineSession._exec,
     "EXECUTE": EngineSession._exec,
+    "ENABLE": triggers.enable_statement,
+    "DISABLE": triggers.enable_statement,
+    **cursors.HANDLERS,
 }
 
 # Keywords of statements that never touch the store and never wait: safe on the event loop.

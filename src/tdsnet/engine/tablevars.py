@@ -123,7 +123,11 @@ def resolve(session: EngineSession, frame: Frame, name: str) -> Source:
 
 
 def release(session: EngineSession, frame: Frame) -> None:
-    """The frame ends: its table variables go."""
+    """The frame ends: its table variables go (and its LOCAL cursors)."""
+    if frame.cursors is not None:
+        from . import cursors
+
+        cursors.release(session, frame)
     if not frame.tables:
         return
     tables = _tables(session)

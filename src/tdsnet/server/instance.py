@@ -201,6 +201,8 @@ class Instance:
         self.configuration = Configuration(master)
         self.configuration.install_pending_at_start()
         self.configuration.installed["remote admin connections"] = self._remote_admin_connections
+        self.configuration.installed["nested triggers"] = self._nested_triggers
+        self._nested_triggers(self.configuration.value_in_use("nested triggers"))
         self._ensure_sa()
         from . import configuration, endpoint_statements, system_objects
 
@@ -271,6 +273,9 @@ class Instance:
         if self.loop is not None and self.network is not None:
             future = asyncio.run_coroutine_threadsafe(self.network.reopen_dac(value == 1), self.loop)
             future.result(timeout=30)
+
+    def _nested_triggers(self, value: int) -> None:
+        self.engine.nested_triggers = value == 1
 
     def endpoints_changed(self) -> None:
         """Called on a worker thread after CREATE/ALTER/DROP ENDPOINT: open and close listeners now."""

@@ -504,13 +504,18 @@ _BULK_COUNT, _RAW_VALUE = 272696576, 65792  # cumulative "per second" counters, 
 
 def _counter_rows(instance: Instance) -> Iterator[Sequence[Any]]:
     """The counters that say how the server works: a repeated statement adds a batch request but no
-    compilation, because each distinct text is parsed once."""
+    compilation, because each distinct text is parsed once, and so does one that differs only in its
+    literals once its auto-parameterized template is known (engine.autoparam)."""
     prefix = "SQLServer" if instance.config.instance == "MSSQLSERVER" else f"MSSQL${instance.config.instance}"
     stats = f"{prefix}:SQL Statistics"
+    autoparam = instance.engine.autoparam
     for object_name, counter, value, kind in (
         (stats, "Batch Requests/sec", instance.batch_requests, _BULK_COUNT),
         (stats, "SQL Compilations/sec", instance.engine.parse_count, _BULK_COUNT),
         (stats, "SQL Re-Compilations/sec", 0, _BULK_COUNT),
+        (stats, "Auto-Param Attempts/sec", autoparam.attempts, _BULK_COUNT),
+        (stats, "Safe Auto-Params/sec", autoparam.safe, _BULK_COUNT),
+        (stats, "Failed Auto-Params/sec", autoparam.failed, _BULK_COUNT),
         (f"{prefix}:General Statistics", "User Connections", len(instance.sessions), _RAW_VALUE),
     ):
         yield (object_name.ljust(128), counter.ljust(128), "".ljust(128), value, kind)
