@@ -11,6 +11,7 @@ Transports are blocking sockets; the deadline is the connection's whole Connect 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
 import selectors
@@ -129,6 +130,8 @@ def _connect_serial(addresses: Sequence[tuple], deadline: float | None) -> socke
         try:
             sock.settimeout(timeout)
             sock.connect(address)
+        except ConnectionResetError:
+            return sock  # accepted, then reset before connect() returned: PRELOGIN reports it (seed 001)
         except OSError as error:
             sock.close()
             if isinstance(error, TimeoutError) and deadline is not None and time.monotonic() >= deadline:
@@ -172,7 +175,7 @@ def _connect_parallel(addresses: Sequence[tuple], deadline: float | None) -> soc
                 code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 selector.unregister(sock)
                 pending.remove(sock)
-                if code == 0:
+                if code in (0, errno.ECONNRESET):  # a reset after the handshake is PRELOGIN's to report
                     sock.setblocking(True)
                     return sock
                 sock.close()
@@ -200,8 +203,12 @@ def _tcp_failure(error: OSError) -> e.NetworkError:
 
 
 def _tune(sock: socket.socket) -> None:
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    """Best effort: the server may already have reset the connection (a stopped endpoint accepts and
+    closes at once), and that must surface at PRELOGIN as "established, then an error" (seed 001),
+    not here as a failure to connect."""
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
 
 
 # --- named pipes and shared memory ---------------------------------------------------------------
