@@ -26,22 +26,43 @@ _CUR_CMD = {
     "MERGE": CurCmd.UPDATE,
 }
 TDS_7_2 = 0x72090002
+# DONE status bits as plain ints: or-ing IntFlag members runs enum's Python-level operators per token.
+_MORE, _ERROR, _COUNT, _ATTN = (int(f) for f in (DoneStatus.MORE, DoneStatus.ERROR, DoneStatus.COUNT, DoneStatus.ATTN))
+_DONE, _DONEINPROC, _DONEPROC = int(Token.DONE), int(Token.DONEINPROC), int(Token.DONEPROC)
 
 
 class ShapeCache:
-    """ResultShape per (columns, TDS version), shared across sessions."""
+    """ResultShape per (columns, TDS version), shared across sessions.
+
+    A cached plan hands over the same tuple of columns every time, so a second map finds its
+    shape by the tuple's identity without hashing every Column; it holds the tuple, so the id
+    cannot be reused while the entry lives.  Single dict operations are atomic: hits take no lock.
+    """
 
     def __init__(self, limit: int = 1024) -> None:
         self._shapes: OrderedDict[tuple[tuple[Column, ...], int], tokens.ResultShape] = OrderedDict()
+        self._by_identity: dict[tuple[int, int], tuple[tuple[Column, ...], tokens.ResultShape]] = {}
         self._limit = limit
         self._lock = threading.Lock()
 
     def get(self, columns: Sequence[Column], tds_version: int) -> tokens.ResultShape:
+        frozen = type(columns) is tuple  # a list could change after it was cached
+        if frozen:
+            hit = self._by_identity.get((id(columns), tds_version))
+            if hit is not None and hit[0] is columns:
+                return hit[1]
+        shape = self._by_value(columns, tds_version)
+        if frozen:
+            if len(self._by_identity) >= self._limit:
+                self._by_identity.clear()
+            self._by_identity[(id(columns), tds_version)] = (columns, shape)  # type: ignore[assignment]
+        return shape
+
+    def _by_value(self, columns: Sequence[Column], tds_version: int) -> tokens.ResultShape:
         key = (tuple(columns), tds_version)
-        with self._lock:
-            shape = self._shapes.get(key)
-            if shape is not None:
-                return shape
+        shape = self._shapes.get(key)
+        if shape is not None:
+            return shape
         shape = tokens.ResultShape(columns, tds_version)
         with self._lock:
             self._shapes[key] = shape
@@ -57,16 +78,16 @@ class TokenWriter:
         self.tds_version = tds_version
         self.server_name = server_name
         self.shapes = shapes
-        self._buf = bytearray()
+        self.buffer = bytearray()  # the tokens not yet taken (the same object for the whole response)
         self._held_done: tuple[int, int, int, int] | None = None  # token, status, cmd, count
         self.had_error = False
 
     def __len__(self) -> int:
-        return len(self._buf)
+        return len(self.buffer)
 
     def take(self) -> bytes:
-        data = bytes(self._buf)
-        self._buf.clear()
+        data = bytes(self.buffer)
+        self.buffer.clear()
         return data
 
     def _release_done(self, more: bool) -> None:
@@ -75,12 +96,12 @@ class TokenWriter:
         token, status, cmd, count = self._held_done
         self._held_done = None
         if more:
-            status |= DoneStatus.MORE
-        self._buf += tokens.done(status, cmd, count, token, self.tds_version)
+            status |= _MORE
+        self.buffer += tokens.done(status, cmd, count, token, self.tds_version)
 
     def raw(self, data: bytes) -> None:
         self._release_done(more=True)
-        self._buf += data
+        self.buffer += data
 
     def _done(self, token: int, status: int, cmd: int, count: int) -> None:
         self._release_done(more=True)
@@ -89,18 +110,18 @@ class TokenWriter:
     # --- engine results ----------------------------------------------------------------------
 
     def add(self, item: r.Result) -> None:
-        if isinstance(item, r.ResultSet):
-            self.result_set(item.columns, item.chunks)
-        elif isinstance(item, r.StatementDone):
-            status = DoneStatus.COUNT if item.row_count is not None else 0
+        if isinstance(item, r.StatementDone):  # the most frequent first (the result types are disjoint)
+            status = _COUNT if item.row_count is not None else 0
             if item.error:
-                status |= DoneStatus.ERROR
+                status |= _ERROR
                 self.had_error = True
-            token = Token.DONEINPROC if item.in_procedure else Token.DONE
+            token = _DONEINPROC if item.in_procedure else _DONE
             self._done(token, status, _CUR_CMD.get(item.command, 0), item.row_count or 0)
+        elif isinstance(item, r.ResultSet):
+            self.result_set(item.columns, item.chunks)
         elif isinstance(item, r.ProcedureDone):
-            status = DoneStatus.ERROR if item.error else 0
-            self._done(Token.DONEPROC, status, CurCmd.EXECUTE, 0)
+            status = _ERROR if item.error else 0
+            self._done(_DONEPROC, status, CurCmd.EXECUTE, 0)
         elif isinstance(item, r.Message):
             self.message(item.number, item.severity, item.state, item.text, item.procedure, item.line)
         elif isinstance(item, r.EnvChange):
@@ -113,9 +134,8 @@ class TokenWriter:
     def result_set(self, columns: Sequence[Column], chunks: object, flush: object = None) -> None:
         shape = self.shapes.get(columns, self.tds_version)
         self.raw(shape.colmetadata)
-        encode = shape.encode_rows
         for chunk in chunks:  # type: ignore[attr-defined]
-            self._buf += encode(chunk)
+            self.buffer += shape.encode_rows(chunk)  # looked up per chunk: it is compiled after the first ones
             if flush is not None:
                 flush()  # type: ignore[operator]
 
@@ -149,13 +169,13 @@ class TokenWriter:
         """Close the response: the held DONE becomes final, or a final DONE is added."""
         if attention:
             self._release_done(more=True)
-            self._buf += tokens.done(DoneStatus.ATTN, 0, 0, Token.DONE, self.tds_version)
+            self.buffer += tokens.done(_ATTN, 0, 0, _DONE, self.tds_version)
             return
         if self._held_done is not None:
             self._release_done(more=False)
             return
-        status = DoneStatus.ERROR if self.had_error else 0
-        self._buf += tokens.done(status, 0, 0, Token.DONE, self.tds_version)
+        status = _ERROR if self.had_error else 0
+        self.buffer += tokens.done(status, 0, 0, _DONE, self.tds_version)
 
 
 del datatypes

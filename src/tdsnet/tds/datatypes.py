@@ -16,6 +16,7 @@ datetimeoffset), uniqueidentifier -> uuid.UUID.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import struct
 import uuid
 from collections.abc import Callable
@@ -605,12 +606,18 @@ def _to_binary(v: Any) -> bytes:
     raise ValueError_(f"cannot convert {type(v).__name__} to binary")
 
 
-def _var_encoder(wt: WireType) -> Encoder:
+_UNICODE_CODES = (TypeCode.NVARCHAR, TypeCode.NCHAR, TypeCode.NTEXT, TypeCode.XML)
+_BINARY_CODES = (TypeCode.BIGVARBIN, TypeCode.BIGBINARY, TypeCode.IMAGE)
+_PADDED_CODES = (TypeCode.BIGCHAR, TypeCode.NCHAR, TypeCode.BIGBINARY)
+
+
+def var_data(wt: WireType) -> Encoder:
+    """A var type's data bytes for a non-NULL value: converted, encoded, padded to a fixed length."""
     code = wt.code
-    unicode = code in (TypeCode.NVARCHAR, TypeCode.NCHAR, TypeCode.NTEXT, TypeCode.XML)
-    binary = code in (TypeCode.BIGVARBIN, TypeCode.BIGBINARY, TypeCode.IMAGE)
+    unicode = code in _UNICODE_CODES
+    binary = code in _BINARY_CODES
     codec = text_codec(wt)
-    pad_to = wt.size if code in (TypeCode.BIGCHAR, TypeCode.NCHAR, TypeCode.BIGBINARY) else 0
+    pad_to = wt.size if code in _PADDED_CODES else 0
     pad = b"\x00" if binary else (" ".encode("utf-16-le") if unicode else b" ")
 
     def data_of(v: Any) -> bytes:
@@ -619,6 +626,12 @@ def _var_encoder(wt: WireType) -> Encoder:
             data += pad * ((pad_to - len(data)) // len(pad))
         return data
 
+    return data_of
+
+
+def _var_encoder(wt: WireType) -> Encoder:
+    code = wt.code
+    data_of = var_data(wt)
     if wt.is_plp:
         return lambda v: plp_encode(None if v is None else data_of(v))
     if code in _LONGLEN:
@@ -722,6 +735,74 @@ def column_codec(st: SqlType, nullable: bool = True, tds_version: int = 0x740000
 def _as_text(encode: Encoder, name: str, scale: int) -> Encoder:
     """Down-level clients get date/time values as the strings SQL Server sends them."""
     return lambda v: encode(None if v is None else format_temporal(v, name, scale))
+
+
+@dataclass(frozen=True, slots=True)
+class Inline:
+    """How a row encoder compiled per result shape (`rows.compile_rows`) writes a non-NULL value
+    itself, byte for byte what the column's encoder writes.
+
+    A fixed value is the struct characters ``fmt`` packing ``consts`` (its length prefix, if any)
+    and then the value.  A var value is a 2-byte length and ``data(v)`` cut to ``limit`` bytes;
+    ``text`` says how a plain str may skip the call to ``data`` ("ascii": an ASCII-only str is
+    its own UTF-8 bytes in the column's code page; "ucs2": `encode_ucs2`), ``binary`` that plain
+    bytes are their own data.
+    """
+
+    fmt: str = ""
+    consts: tuple[int, ...] = ()
+    data: Encoder | None = None
+    limit: int = 0
+    text: str = ""
+    binary: bool = False
+
+
+# The struct characters of the fixed-size encoders above: '?' packs a value's truth as 1 or 0,
+# which is the BIT encoders' rule.
+_INLINE_FIXED = {
+    TypeCode.INT1: "B",
+    TypeCode.INT2: "h",
+    TypeCode.INT4: "i",
+    TypeCode.INT8: "q",
+    TypeCode.FLT4: "f",
+    TypeCode.FLT8: "d",
+    TypeCode.BIT: "?",
+}
+_INLINE_INTN = {1: "B", 2: "h", 4: "i", 8: "q"}
+_INLINE_FLTN = {4: "f", 8: "d"}
+
+
+def inline_form(st: SqlType, wt: WireType) -> Inline | None:
+    """The `Inline` form of a result column's values, or None where only its encoder will do."""
+    if st.name in _DOWNLEVEL_DATE_CHARS:
+        return None  # down-level clients get these as text from a formatting encoder
+    code, size = wt.code, wt.size
+    if code in _INLINE_FIXED:
+        return Inline(_INLINE_FIXED[code])
+    if code == TypeCode.INTN and size in _INLINE_INTN:
+        return Inline("B" + _INLINE_INTN[size], (size,))
+    if code == TypeCode.FLTN and size in _INLINE_FLTN:
+        return Inline("B" + _INLINE_FLTN[size], (size,))
+    if code == TypeCode.BITN:
+        return Inline("B?", (1,))
+    if code in _USHORTLEN and not wt.is_plp:
+        return Inline(data=var_data(wt), limit=size, text=_inline_text(wt), binary=code == TypeCode.BIGVARBIN)
+    return None
+
+
+def _inline_text(wt: WireType) -> str:
+    """How `var_data` encodes a plain str for an unpadded text type ("": only by calling it)."""
+    if wt.code == TypeCode.NVARCHAR:
+        return "ucs2"
+    if wt.code == TypeCode.BIGVARCHR and _ascii_compatible(text_codec(wt)):
+        return "ascii"
+    return ""
+
+
+@functools.cache
+def _ascii_compatible(codec: str) -> bool:
+    """Whether a code page writes every ASCII character as its own byte (the ASCII shortcut holds)."""
+    return all(chr(i).encode(codec, "replace") == bytes((i,)) for i in range(128))
 
 
 # --- value decoding ----------------------------------------------------------------------------
