@@ -130,13 +130,18 @@ class Login7:
         )
 
 
+# MS-TDS 2.2.6.4 works byte by byte, so both directions are 256-entry translation tables.
+_OBFUSCATE = bytes(((b << 4) & 0xF0 | (b >> 4)) ^ 0xA5 for b in range(256))
+_DEOBFUSCATE = bytes((((b ^ 0xA5) << 4) & 0xF0) | ((b ^ 0xA5) >> 4) for b in range(256))
+
+
 def obfuscate_password(password: str) -> bytes:
     """MS-TDS 2.2.6.4: swap each byte's nibbles, then XOR with 0xA5."""
-    return bytes(((b << 4) & 0xF0 | (b >> 4)) ^ 0xA5 for b in encode_ucs2(password))
+    return encode_ucs2(password).translate(_OBFUSCATE)
 
 
 def deobfuscate_password(data: bytes) -> str:
-    return decode_ucs2(bytes((((b ^ 0xA5) << 4) & 0xF0) | ((b ^ 0xA5) >> 4) for b in data))
+    return decode_ucs2(data.translate(_DEOBFUSCATE))
 
 
 def decode(payload: bytes) -> Login7:
@@ -173,7 +178,12 @@ def decode(payload: bytes) -> Login7:
     )
 
     def field_bytes(offset: int, size: int) -> bytes:
-        return Reader(payload, offset, length).take(size) if size else b""
+        """``size`` bytes at ``offset`` inside the LOGIN7 length (a Reader's check and error)."""
+        if not size:
+            return b""
+        if offset + size > length:
+            raise Reader(payload, offset, length)._truncated(size)
+        return bytes(payload[offset : offset + size])
 
     def text(offset: int, chars: int) -> str:
         return decode_ucs2(field_bytes(offset, chars * 2))

@@ -44,6 +44,15 @@ class Status(IntFlag):
     RESET_CONNECTION_SKIP_TRAN = 0x10
 
 
+# Plain ints for the per-packet tests: an int & IntFlag goes through enum's Python-level operators.
+_EOM = int(Status.EOM)
+_IGNORE = int(Status.IGNORE)
+_RESET_ANY = int(Status.RESET_CONNECTION | Status.RESET_CONNECTION_SKIP_TRAN)
+_RESET_SKIP_TRAN = int(Status.RESET_CONNECTION_SKIP_TRAN)
+_ATTENTION = int(PacketType.ATTENTION)
+_HEAD = struct.Struct(">BBH")  # type, status, length: the part of the header a reader needs
+
+
 @dataclass(slots=True)
 class Message:
     """A reassembled message: the packet type, the first packet's status bits, the payload."""
@@ -54,11 +63,11 @@ class Message:
 
     @property
     def reset_connection(self) -> bool:
-        return bool(self.status & (Status.RESET_CONNECTION | Status.RESET_CONNECTION_SKIP_TRAN))
+        return bool(self.status & _RESET_ANY)
 
     @property
     def reset_skip_transaction(self) -> bool:
-        return bool(self.status & Status.RESET_CONNECTION_SKIP_TRAN)
+        return bool(self.status & _RESET_SKIP_TRAN)
 
 
 class MessageAssembler:
@@ -97,14 +106,18 @@ class MessageAssembler:
         """Bytes received but not yet part of a whole message."""
         return len(self._buf) + self._size
 
-    def feed(self, data: bytes) -> list[Message]:
-        buf = self._buf
-        buf += data
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Message]:
+        if self._buf:
+            self._buf += data
+            data = bytes(self._buf)
+            self._buf.clear()
+        elif not isinstance(data, bytes):
+            data = bytes(data)
         out: list[Message] = []
         pos = 0
-        end = len(buf)
+        end = len(data)
         while end - pos >= HEADER_SIZE:
-            ptype, status, length = HEADER.unpack_from(buf, pos)[:3]
+            ptype, status, length = _HEAD.unpack_from(data, pos)
             if length < HEADER_SIZE or length > self._max_packet:
                 raise ProtocolError(
                     f"invalid packet length {length}",
@@ -112,19 +125,24 @@ class MessageAssembler:
                 )
             if end - pos < length:
                 break
-            body = bytes(buf[pos + HEADER_SIZE : pos + length])
+            body = data[pos + HEADER_SIZE : pos + length]
             pos += length
             message = self._add_packet(ptype, status, body)
             if message is not None:
                 out.append(message)
-        if pos:
-            del buf[:pos]
+        if pos < end:
+            self._buf += data[pos:]
         return out
 
     def _add_packet(self, ptype: int, status: int, body: bytes) -> Message | None:
-        if ptype == PacketType.ATTENTION:
+        if ptype == _ATTENTION:
             self._reset()
             return Message(ptype, status, body)
+        if self._type is None and status & _EOM:
+            # A one-packet message (most requests): what the general path below gives for it.
+            if len(body) > self._max_message:
+                raise ProtocolError(f"message larger than {self._max_message} bytes")
+            return None if status & _IGNORE else Message(ptype, status, body)
         if self._type is None:
             self._type = ptype
             self._first_status = status
@@ -137,11 +155,11 @@ class MessageAssembler:
         self._size += len(body)
         if self._size > self._max_message:
             raise ProtocolError(f"message larger than {self._max_message} bytes")
-        if not status & Status.EOM:
+        if not status & _EOM:
             return None
         message = Message(self._type, self._first_status, b"".join(self._parts))
         self._reset()
-        if status & Status.IGNORE:
+        if status & _IGNORE:
             return None
         return message
 
@@ -168,14 +186,14 @@ def packetize(
     total = len(payload)
     if total <= chunk:
         # PacketID counts modulo 256 (MS-TDS 2.2.3.1.5): a long response wraps around
-        return HEADER.pack(ptype, status | Status.EOM, total + HEADER_SIZE, spid, packet_id & 0xFF, 0) + bytes(payload)
+        return HEADER.pack(ptype, status | _EOM, total + HEADER_SIZE, spid, packet_id & 0xFF, 0) + bytes(payload)
     pack = HEADER.pack
     view = memoryview(payload)
     parts: list[bytes] = []
     for start in range(0, total, chunk):
         piece = view[start : start + chunk]
         last = start + chunk >= total
-        bits = (Status.EOM if last else 0) | (status if start == 0 else 0)
+        bits = (_EOM if last else 0) | (status if start == 0 else 0)
         parts.append(pack(ptype, bits, len(piece) + HEADER_SIZE, spid, packet_id & 0xFF, 0))
         parts.append(piece.tobytes())
         packet_id += 1

@@ -170,11 +170,27 @@ def encode_headers(headers: Headers) -> bytes:
     return U32.pack(len(body) + 4) + body
 
 
+# ALL_HEADERS as every client sends it: 22 bytes, one 18-byte transaction descriptor header.
+_USUAL_HEADERS = struct.Struct("<IIHQI")
+_USUAL = (_USUAL_HEADERS.size, 18, HeaderType.TRANSACTION_DESCRIPTOR)
+
+
 def _read_headers(reader: Reader, tds_version: int) -> Headers:
     """7.2+ requests start with ALL_HEADERS; 7.1 ones may or may not."""
     if tds_version >= TDS_7_2 or _looks_like_headers(reader):
-        return decode_headers(reader)
+        return _usual_headers(reader) or decode_headers(reader)
     return Headers()
+
+
+def _usual_headers(reader: Reader) -> Headers | None:
+    """The usual ALL_HEADERS read in one step (what `decode_headers` reads from it); None otherwise."""
+    if reader.remaining < _USUAL_HEADERS.size:
+        return None
+    total, length, kind, descriptor, outstanding = _USUAL_HEADERS.unpack_from(reader.buf, reader.pos)
+    if (total, length, kind) != _USUAL:
+        return None
+    reader.pos += total
+    return Headers(descriptor, outstanding)
 
 
 def _looks_like_headers(reader: Reader) -> bool:

@@ -8,7 +8,9 @@ cannot raise anything else for short or malformed input.
 
 from __future__ import annotations
 
+import codecs
 import struct
+from collections.abc import Callable
 
 from .errors import ProtocolError
 
@@ -21,6 +23,21 @@ I32 = struct.Struct("<i")
 U64 = struct.Struct("<Q")
 I64 = struct.Struct("<q")
 I16 = struct.Struct("<h")
+
+
+def _read_number(st: struct.Struct) -> Callable[[Reader], int]:
+    """A Reader method for one fixed-size number: `Reader._need`'s check and one unpack, in a single
+    call (these run for every field of every request)."""
+    size, unpack_from = st.size, st.unpack_from
+
+    def read(self: Reader) -> int:
+        pos = self.pos
+        if pos + size > self.end:
+            raise self._truncated(size)
+        self.pos = pos + size
+        return unpack_from(self.buf, pos)[0]
+
+    return read
 
 
 class Reader:
@@ -37,46 +54,34 @@ class Reader:
     def remaining(self) -> int:
         return self.end - self.pos
 
+    def _truncated(self, n: int) -> ProtocolError:
+        pos = self.pos
+        return ProtocolError(f"truncated input: needed {n} bytes at offset {pos}, {self.end - pos} left")
+
     def _need(self, n: int) -> int:
         pos = self.pos
         if n < 0 or pos + n > self.end:
-            raise ProtocolError(f"truncated input: needed {n} bytes at offset {pos}, {self.end - pos} left")
+            raise self._truncated(n)
         self.pos = pos + n
         return pos
 
-    def _unpack(self, st: struct.Struct) -> int:
-        return st.unpack_from(self.buf, self._need(st.size))[0]
-
-    def u8(self) -> int:
-        return self._unpack(U8)
-
-    def u16(self) -> int:
-        return self._unpack(U16)
-
-    def u16be(self) -> int:
-        return self._unpack(U16BE)
-
-    def i16(self) -> int:
-        return self._unpack(I16)
-
-    def u32(self) -> int:
-        return self._unpack(U32)
-
-    def u32be(self) -> int:
-        return self._unpack(U32BE)
-
-    def i32(self) -> int:
-        return self._unpack(I32)
-
-    def u64(self) -> int:
-        return self._unpack(U64)
-
-    def i64(self) -> int:
-        return self._unpack(I64)
+    u8 = _read_number(U8)
+    u16 = _read_number(U16)
+    u16be = _read_number(U16BE)
+    i16 = _read_number(I16)
+    u32 = _read_number(U32)
+    u32be = _read_number(U32BE)
+    i32 = _read_number(I32)
+    u64 = _read_number(U64)
+    i64 = _read_number(I64)
 
     def take(self, n: int) -> bytes:
-        start = self._need(n)
-        return bytes(self.buf[start : start + n])
+        pos = self.pos
+        end = pos + n
+        if n < 0 or end > self.end:
+            raise self._truncated(n)
+        self.pos = end
+        return bytes(self.buf[pos:end])
 
     def skip(self, n: int) -> None:
         self._need(n)
@@ -100,15 +105,20 @@ class Reader:
         return self.take(self.u32())
 
 
+# What bytes.decode / str.encode("utf-16-le") run, without looking the codec up by name each time.
+_utf16_decode = codecs.utf_16_le_decode
+_utf16_encode = codecs.utf_16_le_encode
+
+
 def decode_ucs2(data: bytes) -> str:
     """UTF-16LE as clients send it; unpaired surrogates survive instead of failing."""
     if len(data) % 2:
         raise ProtocolError(f"UCS-2 text of odd length ({len(data)} bytes)")
-    return data.decode("utf-16-le", "surrogatepass")
+    return _utf16_decode(data, "surrogatepass", True)[0]
 
 
 def encode_ucs2(text: str) -> bytes:
-    return text.encode("utf-16-le", "surrogatepass")
+    return _utf16_encode(text, "surrogatepass")[0]
 
 
 def b_varchar(text: str) -> bytes:
