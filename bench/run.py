@@ -229,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     cfg = make_config(a)
     names = selected(a)
     check_clients(a)
+    if a.tdsnet_src and not (a.tdsnet_src / "src" / "tdsnet").is_dir():
+        progress(f"--tdsnet-src {a.tdsnet_src}: no src/tdsnet there; give the checkout's top folder")
+        return 2
     raise_fd_limit(2 * cfg.idle_connections + 256)
     started = time.strftime("%Y%m%d-%H%M%S")
     busy = psutil.cpu_percent(interval=1.0)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 import traceback
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..engine import EngineSession, SessionInfo, SqlError
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("tdsnet.server")
 
 STREAM_FLUSH = 64 * 1024
+_REQUESTS = (tdsconn.RequestReceived, tdsconn.UnsupportedRequest)
 MESSAGE_FAILED = "Login failed for user '{}'."
 
 
@@ -77,10 +79,9 @@ class ClientConnection:
         self.connect_time = dt.datetime.now()
         self.connection_id = uuid.uuid4()
         self.encryption = EncryptionMode.NONE
-        self.last_read = self.connect_time
-        self.last_write = self.connect_time
-        self.last_request_start = self.connect_time
-        self.last_request_end = self.connect_time
+        # Activity times as time.time() floats (a fraction of datetime.now()'s cost on every
+        # request); the DMVs read them as datetimes through the properties below.
+        self._last_read = self._last_write = self._request_start = self._request_end = self.connect_time.timestamp()
         self.reads = 0
         self.writes = 0
         self.status = "sleeping"
@@ -98,6 +99,22 @@ class ClientConnection:
     def endpoint_id(self) -> int:
         return self.endpoint.endpoint_id
 
+    @property
+    def last_read(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self._last_read)
+
+    @property
+    def last_write(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self._last_write)
+
+    @property
+    def last_request_start(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self._request_start)
+
+    @property
+    def last_request_end(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self._request_end)
+
     def on_open(self, stream: TdsStream) -> None:
         self.stream = stream
         self._loop = asyncio.get_running_loop()
@@ -113,7 +130,7 @@ class ClientConnection:
 
     def on_data(self, data: bytes) -> None:
         self.reads += 1
-        self.last_read = dt.datetime.now()
+        self._last_read = time.time()
         try:
             events = self.tds.receive_data(data)
         except ProtocolError as exc:
@@ -134,7 +151,12 @@ class ClientConnection:
     # --- events ----------------------------------------------------------------------------
 
     def _event(self, event: Any) -> None:
-        if isinstance(event, tdsconn.PreLoginReceived):
+        if isinstance(event, _REQUESTS):  # the common case first (the event types are disjoint)
+            if self._busy:
+                self._pending.append(event)
+            else:
+                self._start_request(event)
+        elif isinstance(event, tdsconn.PreLoginReceived):
             self._prelogin(event.prelogin)
         elif isinstance(event, tdsconn.LoginReceived):
             self._start_login(event)
@@ -162,7 +184,7 @@ class ClientConnection:
         """A whole tabular-result message (called on the loop)."""
         if self.stream is not None:
             self.writes += 1
-            self.last_write = dt.datetime.now()
+            self._last_write = time.time()
             self.stream.write(self.tds.response(payload))
 
     # --- PRELOGIN ------------------------------------------------------------------------------
@@ -241,9 +263,12 @@ class ClientConnection:
             self._refuse("", 18452, 1, text)
             return
         assert self._loop is not None
-        verdict = await self._loop.run_in_executor(
-            instance.executor, instance.logins.verify, login.username, login.password
-        )
+        # A password that verified recently needs no slow hash, and so no trip to a worker thread.
+        verdict = instance.logins.verify_without_hashing(login.username, login.password)
+        if verdict is None:
+            verdict = await self._loop.run_in_executor(
+                instance.executor, instance.logins.verify, login.username, login.password
+            )
         if verdict.login is None or verdict.state:
             self._login_failed(login.username, verdict.state, verdict.reason, client)
             return
@@ -373,7 +398,7 @@ class ClientConnection:
         self._attention = False
         self._attention_acknowledged = False
         self.status = "running"
-        self.last_request_start = dt.datetime.now()
+        self._request_start = time.time()
         self.instance.batch_requests += 1
         if isinstance(event, tdsconn.UnsupportedRequest):
             self._run(event, inline=True)
@@ -381,9 +406,17 @@ class ClientConnection:
         if self._inline(event, session):
             self._run(event, inline=True)
             return
-        assert self._loop is not None
-        future = self._loop.run_in_executor(self.instance.executor, self._run, event, False)
-        future.add_done_callback(lambda _f: self._finished())
+        self.instance.executor.submit(self._run_in_worker, event)
+
+    def _run_in_worker(self, event: Any) -> None:
+        """A worker thread's request: its last packets are already queued to the loop when it ends,
+        so `_finished` follows them directly (no asyncio future to wrap and resolve in between)."""
+        loop = self._loop
+        assert loop is not None
+        try:
+            self._run(event, inline=False)
+        finally:
+            loop.call_soon_threadsafe(self._finished)
 
     def _inline(self, event: Any, session: EngineSession) -> bool:
         request = event.request
@@ -404,28 +437,19 @@ class ClientConnection:
         """Execute one request and send its response (inline on the loop, or in a worker)."""
         session = self.session
         writer = TokenWriter(self.tds.tds_version, self.instance.server_name, self.instance.shapes)
-        sent_any = [False]
-        post = self._post_inline if inline else self._post_threadsafe
-
-        def flush(final: bool = False) -> None:
-            if not final and len(writer) < STREAM_FLUSH:
-                return
-            data = writer.take()
-            if not data and not final:
-                return
-            post(data, final, sent_any[0])
-            sent_any[0] = True
-
+        out = _Outgoing(writer, self._post_inline if inline else self._post_threadsafe)
+        buffer = writer.buffer  # what out.flush() would check: skip the call while it is small
         attention = False
         try:
             if session is None:
                 return
             for item in self._results(event, session, inline):
                 if isinstance(item, r.ResultSet):
-                    writer.result_set(item.columns, item.chunks, flush)
+                    writer.result_set(item.columns, item.chunks, out.flush)
                 else:
                     writer.add(item)
-                flush()
+                if len(buffer) >= STREAM_FLUSH:
+                    out.flush()
         except Cancelled:
             attention = True
         except SqlError as error:
@@ -445,7 +469,7 @@ class ClientConnection:
         if attention:
             self._attention_acknowledged = True
         writer.finish(attention)
-        flush(final=True)
+        out.flush(final=True)
         if inline:
             self._finished()
 
@@ -511,11 +535,14 @@ class ClientConnection:
         stream = self.stream
         if stream is None:
             return
+        self.writes += 1
+        self._last_write = time.time()
+        if final and not continued:  # a whole response at once: what a fresh ResponseWriter would cut
+            stream.write(self.tds.response(data))
+            return
         if not continued:
             self._packets = tdsconn.ResponseWriter(self.tds.packet_size, self.spid)
         self._packets.write(data)
-        self.writes += 1
-        self.last_write = dt.datetime.now()
         stream.write(self._packets.finish() if final else self._packets.flush_full())
 
     def _finished(self) -> None:
@@ -524,7 +551,7 @@ class ClientConnection:
         self._attention = False
         self._busy = False
         self.status = "sleeping"
-        self.last_request_end = dt.datetime.now()
+        self._request_end = time.time()
         self._drain_pending()
 
     def _on_attention(self) -> None:
@@ -542,6 +569,27 @@ class ClientConnection:
             self.session.interrupt()
         if self.stream is not None:
             self.stream.close()
+
+
+class _Outgoing:
+    """One response's bytes on their way to the client: posted once STREAM_FLUSH bytes are ready
+    (a streaming result), and the rest at the end; `post` learns whether earlier parts went."""
+
+    __slots__ = ("post", "sent", "writer")
+
+    def __init__(self, writer: TokenWriter, post: Callable[[bytes, bool, bool], None]) -> None:
+        self.writer = writer
+        self.post = post
+        self.sent = False
+
+    def flush(self, final: bool = False) -> None:
+        if not final and len(self.writer.buffer) < STREAM_FLUSH:
+            return
+        data = self.writer.take()
+        if not data and not final:
+            return
+        self.post(data, final, self.sent)
+        self.sent = True
 
 
 def _describe(request: Any) -> str:

@@ -101,14 +101,73 @@ def _now() -> str:
     return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _nocase(name: str) -> str:
+    """The key SQLite's NOCASE collation compares names by: ASCII letters folded, nothing else."""
+    if not name.isascii():
+        name.encode("utf-8")  # a name SQLite cannot bind fails here as it failed in the query
+    return name.translate(_ASCII_LOWER)
+
+
+@dataclass(frozen=True, slots=True)
+class _Principal:
+    principal_id: int
+    name: str
+    type: str
+    sid: bytes
+    password_hash: str | None
+    is_disabled: bool
+    default_database: str
+    default_language: str
+
+    def login(self) -> Login:
+        return Login(
+            self.principal_id, self.name, self.sid, self.is_disabled, self.default_database, self.default_language
+        )
+
+
+class _Snapshot:
+    """Server principals and role memberships as master held them when it was read."""
+
+    __slots__ = ("by_id", "by_name", "roles")
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        rows = con.execute(
+            "SELECT principal_id, name, type, sid, password_hash, is_disabled, default_database_name,"
+            " default_language_name FROM __tdsnet_server_principals"
+        ).fetchall()
+        principals = [_Principal(r[0], r[1], r[2], bytes(r[3]), r[4], bool(r[5]), r[6], r[7]) for r in rows]
+        self.by_id = {p.principal_id: p for p in principals}
+        self.by_name = {_nocase(p.name): p for p in principals}  # names are UNIQUE under NOCASE
+        self.roles: dict[int, list[int]] = {}
+        for role_id, member_id in con.execute(
+            "SELECT role_principal_id, member_principal_id FROM __tdsnet_server_role_members"
+        ):
+            self.roles.setdefault(member_id, []).append(role_id)
+
+    def named(self, name: str, types: tuple[str, ...]) -> _Principal | None:
+        found = self.by_name.get(_nocase(name))
+        return found if found is not None and found.type in types else None
+
+
 class LoginCatalog:
-    """Reads and writes server principals; safe to use from any thread."""
+    """Reads and writes server principals; safe to use from any thread.
+
+    Every login reads principals and role memberships several times, and a new SQLite
+    connection to master costs more than the rest of a login (it parses master's whole schema).
+    Reads therefore come from an in-memory snapshot of both tables.  Every write goes through
+    this class and drops the snapshot under the same lock before it returns, and a snapshot is
+    read under that lock, so no reader sees a state older than the last write it could observe.
+    """
 
     def __init__(self, master_path: Path) -> None:
         self.path = master_path
         self.permissions_changed: Callable[[], None] = lambda: None  # the instance refreshes its snapshot
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._verified = passwords.VerifiedCache()
+        self._snapshot: _Snapshot | None = None
         with self._connect() as con:
             con.executescript(SCHEMA)
             stamp = _now()
@@ -128,6 +187,23 @@ class LoginCatalog:
         finally:
             con.close()
 
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A connection for a change; the snapshot is dropped once it is done (or failed)."""
+        with self._lock:
+            try:
+                with self._connect() as con:
+                    yield con
+            finally:
+                self._snapshot = None
+
+    def _current(self) -> _Snapshot:
+        snapshot = self._snapshot
+        if snapshot is None:
+            with self._lock, self._connect() as con:
+                snapshot = self._snapshot = _Snapshot(con)
+        return snapshot
+
     # --- sa ------------------------------------------------------------------------------------
 
     def has_sa(self) -> bool:
@@ -139,7 +215,7 @@ class LoginCatalog:
 
     def create_sa(self, password: str) -> None:
         stamp = _now()
-        with self._lock, self._connect() as con:
+        with self._write() as con:
             con.execute("BEGIN IMMEDIATE")
             con.execute(
                 "INSERT INTO __tdsnet_server_principals(principal_id, name, type, sid, password_hash,"
@@ -155,7 +231,7 @@ class LoginCatalog:
         self.permissions_changed()
 
     def set_password(self, name: str, password: str) -> None:
-        with self._lock, self._connect() as con:
+        with self._write() as con:
             con.execute(
                 "UPDATE __tdsnet_server_principals SET password_hash = ?, modify_date = ?"
                 " WHERE name = ? AND type = 'S'",
@@ -166,33 +242,34 @@ class LoginCatalog:
     # --- logins ----------------------------------------------------------------------------------
 
     def find(self, name: str) -> Login | None:
-        with self._connect() as con:
-            return read_login(con, name)
+        """A SQL login by name (what `read_login` finds in master)."""
+        found = self._current().named(name, ("S", "U"))
+        return found.login() if found is not None else None
 
     def find_principal(self, name: str) -> int | None:
         """The principal_id of a login or server role, by name."""
-        with self._connect() as con:
-            row = con.execute(
-                "SELECT principal_id FROM __tdsnet_server_principals WHERE name = ? AND type IN ('S', 'U', 'R')",
-                (name,),
-            ).fetchone()
-        return row[0] if row else None
+        found = self._current().named(name, ("S", "U", "R"))
+        return found.principal_id if found is not None else None
 
     def find_id(self, principal_id: int) -> str | None:
-        with self._connect() as con:
-            row = con.execute(
-                "SELECT name FROM __tdsnet_server_principals WHERE principal_id = ?",
-                (principal_id,),
-            ).fetchone()
-        return row[0] if row else None
+        found = self._current().by_id.get(principal_id)
+        return found.name if found is not None else None
 
     def _stored_hash(self, principal_id: int) -> str | None:
-        with self._connect() as con:
-            row = con.execute(
-                "SELECT password_hash FROM __tdsnet_server_principals WHERE principal_id = ?",
-                (principal_id,),
-            ).fetchone()
-        return row[0] if row else None
+        found = self._current().by_id.get(principal_id)
+        return found.password_hash if found is not None else None
+
+    def verify_without_hashing(self, name: str, password: str) -> Verdict | None:
+        """`verify`'s answer when it needs no slow hash (this password verified recently), else
+        None; never reads master (None until a snapshot is loaded), so the event loop may call it."""
+        snapshot = self._snapshot
+        found = snapshot.named(name, ("S", "U")) if snapshot is not None else None
+        if found is None or not self._verified.check(found.name.lower(), found.password_hash or "", password):
+            return None
+        login = found.login()
+        if login.is_disabled:
+            return Verdict(login, 7, REASONS[7])
+        return Verdict(login)
 
     def verify(self, name: str, password: str) -> Verdict:
         """Check a SQL login's password (slow hash, unless it verified recently)."""
@@ -221,7 +298,7 @@ class LoginCatalog:
         sid: bytes | None = None,
     ) -> Login:
         stamp = _now()
-        with self._lock, self._connect() as con:
+        with self._write() as con:
             con.execute("BEGIN IMMEDIATE")
             row = con.execute(
                 "SELECT MAX(principal_id) FROM __tdsnet_server_principals WHERE principal_id >= ?",
@@ -265,7 +342,7 @@ class LoginCatalog:
         if not sets:
             return
         assignments = ", ".join(f"{k} = ?" for k, _ in sets)
-        with self._lock, self._connect() as con:
+        with self._write() as con:
             con.execute(
                 f"UPDATE __tdsnet_server_principals SET {assignments}, modify_date = ? WHERE name = ?",
                 [v for _, v in sets] + [_now(), name],
@@ -276,7 +353,7 @@ class LoginCatalog:
         login = self.find(name)
         if login is None:
             return
-        with self._lock, self._connect() as con:
+        with self._write() as con:
             con.execute("BEGIN IMMEDIATE")
             con.execute(
                 "DELETE FROM __tdsnet_server_principals WHERE principal_id = ?",
@@ -297,25 +374,19 @@ class LoginCatalog:
     # --- roles -----------------------------------------------------------------------------------
 
     def roles_of(self, principal_id: int) -> set[str]:
-        with self._connect() as con:
-            rows = con.execute(
-                "SELECT p.name FROM __tdsnet_server_role_members m"
-                " JOIN __tdsnet_server_principals p ON p.principal_id = m.role_principal_id"
-                " WHERE m.member_principal_id = ?",
-                (principal_id,),
-            ).fetchall()
-        return {r[0].lower() for r in rows} | {"public"}
+        snapshot = self._current()
+        roles = (snapshot.by_id.get(role_id) for role_id in snapshot.roles.get(principal_id, ()))
+        return {role.name.lower() for role in roles if role is not None} | {"public"}
 
     def role_ids(self, principal_id: int) -> set[int]:
-        """The server roles a principal belongs to, public included."""
-        with self._connect() as con:
-            return read_role_ids(con, principal_id)
+        """The server roles a principal belongs to, public included (what `read_role_ids` reads)."""
+        return {*self._current().roles.get(principal_id, ()), PUBLIC_ID}
 
     def is_sysadmin(self, principal_id: int) -> bool:
         return "sysadmin" in self.roles_of(principal_id)
 
     def add_role_member(self, role: str, member: str) -> None:
-        with self._lock, self._connect() as con:
+        with self._write() as con:
             con.execute(
                 "INSERT OR IGNORE INTO __tdsnet_server_role_members"
                 " SELECT r.principal_id, m.principal_id FROM __tdsnet_server_principals r,"
@@ -324,7 +395,7 @@ class LoginCatalog:
             )
 
     def drop_role_member(self, role: str, member: str) -> None:
-        with self._lock, self._connect() as con:
+        with self._write() as con:
             con.execute(
                 "DELETE FROM __tdsnet_server_role_members WHERE role_principal_id ="
                 " (SELECT principal_id FROM __tdsnet_server_principals WHERE name = ? AND type = 'R')"
