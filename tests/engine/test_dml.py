@@ -29,6 +29,32 @@ def test_insert_defaults_identity_and_default_values(tsql) -> None:
     assert tsql.rows("SELECT id, c, n FROM d ORDER BY id") == [(10, "x", None), (15, "x", None), (20, "x", 3)]
 
 
+def test_insert_values_constants_keep_their_literal_types(tsql) -> None:
+    # Constants in VALUES are typed on their own (no query is bound for them); converted to a string
+    # column, each must read as the same literal inserted through a SELECT (whose type shows in how
+    # it converts: money with 2 decimals, float in its short form, a numeric with its scale).
+    literals = ["-2147483648", "2147483648", "5", "300", "1.50", "1e3", "$2.5", "-$2.5", "N'n'", "'v'", "NULL"]
+    tsql.run("CREATE TABLE lit (k int, v nvarchar(40))")
+    tsql.run("INSERT INTO lit VALUES " + ", ".join(f"({i}, {lit})" for i, lit in enumerate(literals)))
+    for i, lit in enumerate(literals):
+        tsql.run(f"INSERT INTO lit SELECT {100 + i}, {lit}")
+    stored = tsql.rows("SELECT v FROM lit WHERE k < 100 ORDER BY k")
+    assert stored == tsql.rows("SELECT v FROM lit WHERE k >= 100 ORDER BY k")
+    assert [v for (v,) in stored[:8]] == ["-2147483648", "2147483648", "5", "300", "1.50", "1000", "2.50", "-2.50"]
+    assert tsql.error("CREATE TABLE i (v int); INSERT INTO i VALUES (2147483648)").number == 8115
+
+
+def test_insert_values_mixes_constants_expressions_and_defaults(tsql) -> None:
+    tsql.run("CREATE TABLE m (a int, b varchar(10) DEFAULT 'dflt', c decimal(5, 2))")
+    tsql.run("DECLARE @x int = 7; INSERT INTO m VALUES (1, 'one', -1.5), (@x * 2, DEFAULT, NULL), (-3, UPPER('t'), 2)")
+    assert tsql.rows("SELECT a, b, c FROM m ORDER BY a") == [
+        (-3, "T", Decimal("2.00")),
+        (1, "one", Decimal("-1.50")),
+        (14, "dflt", None),
+    ]
+    assert tsql.error("INSERT INTO m VALUES (1, 'x', 1234.5)").number == 8115
+
+
 def test_insert_select_counts_and_top(colours) -> None:
     colours.run("CREATE TABLE #t (id int, name varchar(10))")
     outcome = colours.run("INSERT INTO #t SELECT id, name FROM colours WHERE id > 1")

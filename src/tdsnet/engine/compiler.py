@@ -250,9 +250,9 @@ def prepare(tree: exp.Expression, state: Compiling, depth: int = 0) -> None:
     inlining.inline_scalar_calls(tree, state)
     cte_names = {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
     for neg in list(tree.find_all(exp.Neg)):
-        inner = neg.this
-        if isinstance(inner, exp.Literal) and not inner.is_string and not inner.this.startswith("-"):
-            neg.replace(exp.Literal(this="-" + inner.this, is_string=False))
+        folded = _negative_literal(neg)
+        if folded is not None:
+            neg.replace(folded)
     for node in list(tree.find_all(exp.Anonymous)):
         if str(node.this).upper() in _DATEPART_FUNCTIONS and node.expressions:
             first = node.expressions[0]
@@ -400,6 +400,34 @@ def literal_type(node: exp.Expression) -> SqlType | None:
     """The type of a literal (Literal, National, HexString) as a statement would give it."""
     _Annotator(None, None).annotate(node)  # type: ignore[arg-type]  # literals need no scope or state
     return type_of(node)
+
+
+def _negative_literal(neg: exp.Neg) -> exp.Literal | None:
+    """-5 as the literal -5 (T-SQL types -2147483648 as int, not as the negation of a numeric)."""
+    inner = neg.this
+    if isinstance(inner, exp.Literal) and not inner.is_string and not inner.this.startswith("-"):
+        return exp.Literal(this="-" + inner.this, is_string=False)
+    return None
+
+
+_CONSTANTS = (exp.Literal, exp.National, exp.HexString, exp.Null)
+
+
+def typed_constant(node: exp.Expression) -> exp.Expression | None:
+    """A constant (a literal, NULL, a minus before a number) typed and rewritten for SQLite as
+    binding and rewriting a query would leave it, without the query; None for anything else."""
+    if isinstance(node, exp.Neg):
+        constant: exp.Expression | None = _negative_literal(node)
+    else:
+        constant = node.copy() if isinstance(node, _CONSTANTS) else None
+    if constant is None:
+        return None
+    _Annotator(None, None).annotate(constant)  # type: ignore[arg-type]  # constants need no scope or state
+    spelled = _rewrite(constant, None)  # type: ignore[arg-type]  # nor do their rewrites
+    if spelled is None or spelled is constant:
+        return constant
+    spelled.meta.update({k: v for k, v in constant.meta.items() if k in (T, N)})
+    return spelled
 
 
 def literal_sql(node: exp.Expression) -> str:
@@ -791,8 +819,10 @@ def rewrite(tree: exp.Expression, state: Compiling) -> exp.Expression:
     return apply.after_rewrite(tree, state)
 
 
-def sqlite_sql(tree: exp.Expression) -> str:
-    return tree.sql(dialect="sqlite")
+def sqlite_sql(tree: exp.Expression, copy: bool = True) -> str:
+    """The tree in SQLite's dialect; ``copy=False`` for a tree used only here (the generator may
+    change what it is given, and copying is most of its cost for a small tree)."""
+    return tree.sql(dialect="sqlite", copy=copy)
 
 
 def call(name: str, *args: exp.Expression) -> exp.Anonymous:

@@ -42,6 +42,7 @@ from .compiler import (
     table_name,
     type_hint,
     type_of,
+    typed_constant,
 )
 from .dialect import parse_one
 from .storage import quote
@@ -640,27 +641,39 @@ def _values_rows(
         if len(items) != len(listed):
             raise _count_error(len(items), len(listed), statement.columns is not None)
         cells.extend(items)
-    select = exp.select(*[exp.alias_(_unmarked(item), f"__v{i}") for i, item in enumerate(cells)] or ["1"])
-    typed = [projection(p) for p in rewrite(bound(select, state), state).expressions]
+    typed = _typed_cells(cells, state)
     rendered = []
     columns: list[SourceColumn] = []
     identity = False
     width = len(listed)
     for start in range(0, len(cells), width or 1):
         given: dict[int, exp.Expression] = {}
+        fresh: set[int] = set()  # the values built here for this row alone, spelled without a copy
         for col, item, node in zip(listed, cells[start : start + width], typed[start : start + width], strict=True):
-            given[id(col)] = default_value(col, target, state) if _is_default(item) else store(node, col, target)
+            if _is_default(item) or node is None:
+                given[id(col)] = default_value(col, target, state)
+            else:
+                given[id(col)] = stored = store(node, col, target)
+                fresh.add(id(stored))
         columns, expressions, identity = insert_columns(target, listed, given, state, generate=True)
-        rendered.append("(" + ", ".join(sqlite_sql(e) for e in expressions) + ")")
+        rendered.append("(" + ", ".join(sqlite_sql(e, copy=id(e) not in fresh) for e in expressions) + ")")
     return columns, "VALUES " + ", ".join(rendered), identity
+
+
+def _typed_cells(cells: list[exp.Expression], state: Compiling) -> list[exp.Expression | None]:
+    """Each VALUES item typed and rewritten for SQLite (None for DEFAULT): constants on their own,
+    the rest bound together in one SELECT (binding costs a quarter of a millisecond a cell)."""
+    typed = [None if _is_default(item) else typed_constant(item) for item in cells]
+    pending = [i for i, item in enumerate(cells) if typed[i] is None and not _is_default(item)]
+    if pending:
+        select = exp.select(*[exp.alias_(cells[i].copy(), f"__v{i}") for i in pending])
+        for i, node in zip(pending, rewrite(bound(select, state), state).expressions, strict=True):
+            typed[i] = projection(node)
+    return typed
 
 
 def _is_default(item: exp.Expression) -> bool:
     return isinstance(item, exp.Column) and item.name == _DEFAULT_MARK
-
-
-def _unmarked(item: exp.Expression) -> exp.Expression:
-    return exp.Null() if _is_default(item) else item.copy()
 
 
 def _mark_defaults(text: str) -> str:
