@@ -689,3 +689,39 @@ SELECT d.* FROM emp e JOIN dept d ON e.dept = d.code WHERE e.id = 1
 -- expect rows:
 -- 'eng', 'Engineering'
 GO
+
+-- case: 'alias' = expression names a column, as alias = expression does
+SELECT 'total' = 2 + 3, [the name] = 'x', 'same' = 'other'
+-- expect rows:
+-- 5, 'x', 'other'
+-- expect columns: total, the name, same
+GO
+
+-- case: a string after an expression is its alias; adjacent strings are never joined
+SELECT 'a' 'w', 1 'n'
+-- expect rows:
+-- 'a', 1
+-- expect columns: w, n
+GO
+
+-- case: adjacent strings outside a SELECT list are a syntax error
+SELECT 1 WHERE 'a' 'b' = 'ab'
+-- expect error: 102, severity 15
+GO
+
+-- case: SUM of int is int, and a total past its range is 8115
+SELECT SUM(v) FROM (VALUES (2147483647), (1)) AS t(v)
+-- expect error: 8115, severity 16, 'Arithmetic overflow error converting expression to data type int.'
+GO
+
+-- case: SUM of int within range stays int
+SELECT SUM(v) FROM (VALUES (2147483647), (-1)) AS t(v)
+-- expect rows:
+-- 2147483646
+-- expect types: int
+GO
+
+-- case: SUM of bigint past 64 bits is 8115 for bigint
+SELECT SUM(v) FROM (VALUES (CAST(9223372036854775807 AS bigint)), (1)) AS t(v)
+-- expect error: 8115, severity 16, 'Arithmetic overflow error converting expression to data type bigint.'
+GO

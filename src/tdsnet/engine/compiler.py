@@ -870,6 +870,9 @@ def _rewrite(node: exp.Expression, state: Compiling) -> exp.Expression | None:
     if isinstance(node, exp.Sum | exp.Avg) and _is_exact(type_of(node.this)):
         name = "tsql_sum" if isinstance(node, exp.Sum) else "tsql_avg"
         return call(name, node.this)
+    if _int_sum(node):
+        # SUM of int is int: a total past its range is 8115, not a wider number
+        return call("tsql_integer_result", node.copy(), exp.Literal.string("int"))
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
         rewritten = _rewrite_comparison(node)
         if not _option(state, "ansi_nulls", True):
@@ -925,6 +928,15 @@ def _rewrite_arithmetic(node: exp.Binary, state: Compiling) -> exp.Expression:
     if isinstance(node, exp.Div):
         return call("tsql_div", left, right)
     return operators.overflow_checked(node, result)  # type: ignore[return-value]
+
+
+def _int_sum(node: exp.Expression) -> bool:
+    """A SUM (or SUM() OVER, as a whole) of tinyint, smallint or int values."""
+    total = node.this if isinstance(node, exp.Window) else node
+    if not isinstance(total, exp.Sum) or isinstance(node.parent, exp.Window):
+        return False
+    result = type_of(total)
+    return result is not None and result.name == "int"
 
 
 def _option(state: Compiling, name: str, default: bool) -> bool:

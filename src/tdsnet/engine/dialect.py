@@ -117,6 +117,25 @@ class TdsnetTSQL(TSQL):
             **{name: _niladic_parser(name) for name in _NILADIC_NAMES},
         }
 
+        def _parse_primary(self) -> exp.Expression | None:
+            """One string literal: T-SQL never joins adjacent ones ('a' 'w' in a SELECT list is
+            'a' AS w, and a syntax error anywhere else)."""
+            if self._match(TokenType.STRING):
+                return self.PRIMARY_PARSERS[TokenType.STRING](self, self._prev)
+            return super()._parse_primary()
+
+        def _parse_projections(self) -> tuple[list[exp.Expression], list[exp.Expression] | None]:
+            """'alias' = expression as well as alias = expression (sqlglot's tsql does the latter)."""
+            projections, _ = super()._parse_projections()
+            return [_string_alias(projection) for projection in projections], None
+
+
+def _string_alias(projection: exp.Expression) -> exp.Expression:
+    left = projection.this if isinstance(projection, exp.EQ) else None
+    if isinstance(left, exp.National) or (isinstance(left, exp.Literal) and left.is_string):
+        return exp.alias_(projection.expression, exp.to_identifier(left.this, quoted=True), copy=False)
+    return projection
+
 
 DIALECT = TdsnetTSQL
 

@@ -2176,6 +2176,8 @@ def store_error(text: str, session: EngineSession) -> SqlError:
         return SqlError(547, 16, 0, f'The statement conflicted with the CHECK constraint "{name}".')
     if "no such table" in text:
         return errors.invalid_object(text.split(":", 1)[-1].strip())
+    if text == "integer overflow":  # SQLite's sum() (and abs()) past 64 bits: a bigint total
+        return errors.arithmetic_overflow("bigint")
     return SqlError(8624, 16, 1, f"Internal Query Processor Error: {text}")
 
 
