@@ -64,6 +64,11 @@ def negotiate_encryption(client: int | None, force: bool, available: bool) -> tu
     return Encryption.ON, EncryptionMode.FULL
 
 
+def _as_datetime(stamp: str) -> property:
+    """A read-only datetime view of a time.time() attribute (what the DMVs show)."""
+    return property(lambda self: dt.datetime.fromtimestamp(getattr(self, stamp)))
+
+
 class ClientConnection:
     def __init__(self, instance: Instance, transport: str = "TCP") -> None:
         self.instance = instance
@@ -99,21 +104,10 @@ class ClientConnection:
     def endpoint_id(self) -> int:
         return self.endpoint.endpoint_id
 
-    @property
-    def last_read(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._last_read)
-
-    @property
-    def last_write(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._last_write)
-
-    @property
-    def last_request_start(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._request_start)
-
-    @property
-    def last_request_end(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._request_end)
+    last_read = _as_datetime("_last_read")
+    last_write = _as_datetime("_last_write")
+    last_request_start = _as_datetime("_request_start")
+    last_request_end = _as_datetime("_request_end")
 
     def on_open(self, stream: TdsStream) -> None:
         self.stream = stream
