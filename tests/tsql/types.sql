@@ -684,3 +684,29 @@ SELECT CAST(5 AS bit), CAST(0 AS bit), CAST('true' AS bit)
 -- 1, 0, 1
 -- expect types: bit, bit, bit
 GO
+
+-- case: a sql_variant column keeps each value's base type
+CREATE TABLE #variants (k int, v sql_variant)
+INSERT INTO #variants VALUES (1, CAST('2020-01-02' AS date)), (2, $2.5), (3, CAST(1.5 AS decimal(5, 2))), (4, 7), (5, N'abc')
+SELECT v, SQL_VARIANT_PROPERTY(v, 'BaseType'), SQL_VARIANT_PROPERTY(v, 'Precision'), SQL_VARIANT_PROPERTY(v, 'Scale')
+FROM #variants ORDER BY k
+-- expect rows:
+-- date '2020-01-02', 'date', 10, 0
+-- 2.5000, 'money', 19, 4
+-- 1.50, 'decimal', 5, 2
+-- 7, 'int', 10, 0
+-- 'abc', 'nvarchar', 0, 0
+GO
+
+-- case: a sql_variant converts and compares as its base type
+DECLARE @v sql_variant = CAST('2020-01-02' AS date)
+SELECT CAST(@v AS datetime), CASE WHEN @v = CAST('2020-01-02' AS date) THEN 'same' END, CONVERT(varchar(10), CAST($2.5 AS sql_variant))
+-- expect rows:
+-- datetime '2020-01-02 00:00:00', 'same', '2.50'
+GO
+
+-- case: arithmetic on a sql_variant needs a CAST to its base type first
+DECLARE @v sql_variant = 5
+SELECT @v + 1
+-- expect error: 8117, severity 16, 'Operand data type sql_variant is invalid for add operator.'
+GO

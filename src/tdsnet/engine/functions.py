@@ -2526,11 +2526,19 @@ def tsql_cast(value: Any, to_type: str, from_type: str = "", style: Any = _NO_ST
     if value is None or style is None:
         return None
     target = parse_type(to_type)
-    source = hint_type(from_type)
-    python = python_value(value, source)
+    python, source = _converting(value, hint_type(from_type))
     chosen = None if style is _NO_STYLE else _int(style)
     converted = values.convert(python, target, source, chosen, _dateformat())
-    return values.storage_value(converted, target)
+    return values.storage_value(converted, target, source)
+
+
+def _converting(value: Any, source: SqlType | None) -> tuple[Any, SqlType | None]:
+    """A storage value as the Python value a conversion starts from, and its type: a sql_variant
+    converts as the base type it holds."""
+    python = python_value(value, source)
+    if source is not None and source.family == "variant":
+        return python, values.variant_base(value)
+    return python, source
 
 
 _TRY_RAISES = (529, 281)  # a conversion that is not allowed at all, a style that does not exist
@@ -2620,8 +2628,7 @@ def tsql_store(value: Any, type_name: str, table: str, column: str, from_type: s
     if value is None:
         return None
     target = parse_type(type_name)
-    source = hint_type(from_type)
-    python = python_value(value, source)
+    python, source = _converting(value, hint_type(from_type))
     if target.is_string and target.length not in (None, sqltypes.MAX):
         text = values.to_text(python, source)
         if len(text.rstrip(" ")) > target.length:
@@ -2633,7 +2640,7 @@ def tsql_store(value: Any, type_name: str, table: str, column: str, from_type: s
             raise errors.string_truncated(table, column, data[: target.length].hex())
         python = data
     converted = values.cast(python, target, source, _dateformat())
-    return values.storage_value(converted, target)
+    return values.storage_value(converted, target, source)
 
 
 # --- system and metadata -----------------------------------------------------------------------

@@ -44,6 +44,8 @@ def check_operands(node: exp.Binary, left: SqlType | None, right: SqlType | None
     if left.is_string and right.is_string and name != "add":
         raise _invalid(left, name)
     for one, other in ((left, right), (right, left)):
+        if one.family == "variant":  # a sql_variant must be converted to its base type first
+            raise _invalid(one, name)
         if one.name in _NO_ARITHMETIC:
             if other.family in _NUMBERS and name in ("add", "subtract"):
                 raise errors.SqlError(206, 16, 2, f"Operand type clash: {one.name} is incompatible with {other.name}")

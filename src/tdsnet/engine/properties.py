@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..sqltypes import SqlType, TypeError_, parse_type
-from . import storage
+from . import storage, values
 
 if TYPE_CHECKING:
     from .session import EngineSession
@@ -139,6 +139,8 @@ def _sql_variant_property(session: EngineSession, args: list[Any]) -> Any:
         st = parse_type(str(args[2])) if args[2] else None
     except TypeError_:
         st = None
+    if st is not None and st.family == "variant":  # the base type the value holds
+        st = values.variant_base(args[0])
     if st is None:
         return None
     return _variant_property(st, str(args[1]).lower())
@@ -150,7 +152,7 @@ def _variant_property(st: SqlType, prop: str) -> Any:
     if prop == "precision":
         return st.precision if st.family == "decimal" else _PRECISION.get(st.name, 0)
     if prop == "scale":
-        return st.scale or 0
+        return 4 if st.family == "money" else st.scale or 0
     if prop in ("maxlength", "totalbytes"):
         size = st.length if st.length and st.length > 0 else _BYTES.get(st.name, 0)
         if st.is_unicode and st.length:

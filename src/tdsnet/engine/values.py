@@ -1012,8 +1012,9 @@ def _round_time(value: dt.time, scale: int | None) -> dt.time:
 # --- storage -----------------------------------------------------------------------------------
 
 
-def storage_value(value: Any, st: SqlType) -> Any:
-    """A Python value of a declared type, as SQLite stores it."""
+def storage_value(value: Any, st: SqlType, base: SqlType | None = None) -> Any:
+    """A Python value of a declared type, as SQLite stores it (``base``: a sql_variant's base type,
+    where the value came from one)."""
     if value is None:
         return None
     family = st.family
@@ -1031,7 +1032,42 @@ def storage_value(value: Any, st: SqlType) -> Any:
         return temporal_text(value, st)
     if family == "guid":
         return str(value).upper()
+    if family == "variant":
+        return variant_storage(value, base)
     return dynamic_storage(value)
+
+
+# A sql_variant of a base type SQLite has no storage class for (decimal, money, dates and times,
+# uniqueidentifier) is stored as text tagged with that type, so that it reads back as that type:
+# VARIANT_MARK, the type, VARIANT_MARK, the type's own storage text.  Numbers, strings and binary
+# values are stored as themselves (compared and sorted by SQLite as they are).
+VARIANT_MARK = "\x1e"
+_STORED_AS_ITSELF = ("variant", "int", "float", "char", "nchar", "binary")
+
+
+def variant_storage(value: Any, base: SqlType | None = None) -> Any:
+    """A sql_variant's value (of ``base`` type where known) as SQLite stores it."""
+    if value is None or isinstance(value, int | float | str | bytes):
+        return int(value) if isinstance(value, bool) else value
+    st = base if base is not None and base.family not in _STORED_AS_ITSELF else type_of_value(value)
+    return f"{VARIANT_MARK}{st}{VARIANT_MARK}{storage_value(value, st)}"
+
+
+def variant_value(stored: Any) -> tuple[Any, SqlType | None]:
+    """A stored sql_variant as its Python value and base type (None for a value stored as itself)."""
+    if isinstance(stored, str) and stored.startswith(VARIANT_MARK):
+        _, name, text = stored.split(VARIANT_MARK, 2)
+        st = sqltypes.parse_type(name)
+        return reader_for(st)(text), st
+    return stored, None
+
+
+def variant_base(stored: Any) -> SqlType | None:
+    """The base type of a stored sql_variant (what SQL_VARIANT_PROPERTY reports), None for NULL."""
+    if stored is None:
+        return None
+    value, st = variant_value(stored)
+    return st or type_of_value(value)
 
 
 def dynamic_storage(value: Any) -> Any:
@@ -1111,7 +1147,7 @@ def _stored_number(v: Any) -> Any:
 
 
 def variant_reader(v: Any) -> Any:
-    return v
+    return variant_value(v)[0]
 
 
 def _temporal_reader(st: SqlType) -> Reader:
