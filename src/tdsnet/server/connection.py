@@ -31,6 +31,7 @@ from ..tds.packets import PacketType
 from ..tds.prelogin import Encryption, Option
 from ..tds.tokens import EnvChange
 from .endpoints import DEFAULT_TCP, STARTED, STATE_DESC, EndpointDef, associate
+from .mars import Channel, MarsMux
 from .response import TokenWriter
 
 if TYPE_CHECKING:
@@ -91,12 +92,15 @@ class ClientConnection:
         self.writes = 0
         self.status = "sleeping"
         self._busy = False
-        self._pending: deque[Any] = deque()
+        self._pending: deque[tuple[Any, Channel | None]] = deque()  # requests waiting, with their MARS channel
         self._attention = False
         self._attention_acknowledged = False
         self._closing = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._packets = tdsconn.ResponseWriter(tdsconn.DEFAULT_PACKET_SIZE, 0)
+        self._mars_agreed = False
+        self._mux: MarsMux | None = None  # once MARS is agreed: the SMP sessions
+        self._active: Channel | None = None  # the MARS channel whose request (or login) is running
 
     # --- stream callbacks ------------------------------------------------------------------
 
@@ -126,12 +130,29 @@ class ClientConnection:
         self.reads += 1
         self._last_read = time.time()
         try:
+            if self._mux is not None:
+                self._on_mars_data(self._mux, data)
+                return
             events = self.tds.receive_data(data)
         except ProtocolError as exc:
             self._protocol_error(exc)
             return
         for event in events:
             self._event(event)
+
+    def _on_mars_data(self, mux: MarsMux, data: bytes) -> None:
+        for channel, payload in mux.receive(data, self._channel_tds):
+            for event in channel.tds.receive_data(payload):
+                self._event(event, channel)
+        if self._pending:  # requests of channels the client has closed go with them
+            self._pending = deque(item for item in self._pending if item[1] is None or item[1] in mux.channels.values())
+
+    def _channel_tds(self) -> tdsconn.ServerConnection:
+        """A new MARS channel's TDS state: logged in as the connection is (channels share the login)."""
+        tds = tdsconn.ServerConnection()
+        tds.tds_version, tds.spid = self.tds.tds_version, self.spid
+        tds.accept_login(self.tds.packet_size)
+        return tds
 
     def on_close(self) -> None:
         self._closing = True
@@ -144,22 +165,37 @@ class ClientConnection:
 
     # --- events ----------------------------------------------------------------------------
 
-    def _event(self, event: Any) -> None:
+    def _event(self, event: Any, channel: Channel | None = None) -> None:
         if isinstance(event, _REQUESTS):  # the common case first (the event types are disjoint)
             if self._busy:
-                self._pending.append(event)
+                self._pending.append((event, channel))
             else:
-                self._start_request(event)
+                self._start_request(event, channel)
         elif isinstance(event, tdsconn.PreLoginReceived):
             self._prelogin(event.prelogin)
         elif isinstance(event, tdsconn.LoginReceived):
             self._start_login(event)
         elif isinstance(event, tdsconn.AttentionReceived):
-            self._on_attention()
+            self._on_attention(channel)
         elif self._busy:
-            self._pending.append(event)
+            self._pending.append((event, channel))
         else:
-            self._start_request(event)
+            self._start_request(event, channel)
+
+    def _activate(self, channel: Channel | None) -> None:
+        """The MARS channel whose request runs now: its responses go to it."""
+        if channel is not None:
+            self._active = channel
+            self.tds = channel.tds
+
+    def _write(self, data: bytes, channel: Channel | None = None) -> None:
+        """Whole TDS packets to the client: on a MARS connection, in the running request's channel."""
+        assert self.stream is not None
+        target = channel or self._active
+        if self._mux is not None and target is not None:
+            self._mux.write(target, data)
+        else:
+            self.stream.write(data)
 
     def _protocol_error(self, exc: ProtocolError) -> None:
         peer = self.stream.peer.address if self.stream else "?"
@@ -174,12 +210,12 @@ class ClientConnection:
         if self.stream is not None:
             self.stream.abort()
 
-    def _send(self, payload: bytes) -> None:
+    def _send(self, payload: bytes, channel: Channel | None = None) -> None:
         """A whole tabular-result message (called on the loop)."""
         if self.stream is not None:
             self.writes += 1
             self._last_write = time.time()
-            self.stream.write(self.tds.response(payload))
+            self._write(self.tds.response(payload), channel)
 
     # --- PRELOGIN ------------------------------------------------------------------------------
 
@@ -214,7 +250,8 @@ class ClientConnection:
         if option == Option.INSTOPT:
             return b"\x00" if self.instance.instance_matches(request.instance) else b"\x01"
         if option == Option.MARS:
-            return b"\x00"
+            self._mars_agreed = data[:1] == b"\x01" and self.transport != "DAC"
+            return b"\x01" if self._mars_agreed else b"\x00"
         if option == Option.FEDAUTHREQUIRED:
             return b"\x00"
         return b""
@@ -377,17 +414,20 @@ class ClientConnection:
         payload += tokens.done(0, 0, 0, tokens.Token.DONE, version)
         self._send(bytes(payload))
         self.tds.accept_login(packet_size)
+        if self._mars_agreed and self.stream is not None:  # after the login the client speaks SMP
+            self._mux = MarsMux(self.stream.write)
 
     # --- requests ------------------------------------------------------------------------------
 
     def _drain_pending(self) -> None:
         while self._pending and not self._busy and not self._closing:
-            self._start_request(self._pending.popleft())
+            self._start_request(*self._pending.popleft())
 
-    def _start_request(self, event: Any) -> None:
+    def _start_request(self, event: Any, channel: Channel | None = None) -> None:
         session = self.session
         if session is None:
             return
+        self._activate(channel)
         self._busy = True
         self._attention = False
         self._attention_acknowledged = False
@@ -532,12 +572,12 @@ class ClientConnection:
         self.writes += 1
         self._last_write = time.time()
         if final and not continued:  # a whole response at once: what a fresh ResponseWriter would cut
-            stream.write(self.tds.response(data))
+            self._write(self.tds.response(data))
             return
         if not continued:
             self._packets = tdsconn.ResponseWriter(self.tds.packet_size, self.spid)
         self._packets.write(data)
-        stream.write(self._packets.finish() if final else self._packets.flush_full())
+        self._write(self._packets.finish() if final else self._packets.flush_full())
 
     def _finished(self) -> None:
         if self._attention and not self._attention_acknowledged:
@@ -548,12 +588,15 @@ class ClientConnection:
         self._request_end = time.time()
         self._drain_pending()
 
-    def _on_attention(self) -> None:
-        if not self._busy:
-            self._send(tokens.done(tokens.DoneStatus.ATTN, 0, 0, tokens.Token.DONE, self.tds.tds_version))
+    def _on_attention(self, channel: Channel | None = None) -> None:
+        if not self._busy or (channel is not None and channel is not self._active):
+            # nothing of this channel's is running: its queued requests go, and the ATTENTION is answered
+            self._pending = deque(item for item in self._pending if item[1] is not channel)
+            done = tokens.done(tokens.DoneStatus.ATTN, 0, 0, tokens.Token.DONE, self.tds.tds_version)
+            self._send(done, channel)
             return
         self._attention = True
-        self._pending.clear()
+        self._pending = deque(item for item in self._pending if item[1] is not channel)
         if self.session is not None:
             self.session.interrupt()
 
