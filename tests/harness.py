@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,6 +187,15 @@ def _drain(process: subprocess.Popen) -> None:
 
 
 # --- where the real clients are ---------------------------------------------------------------
+
+
+def pyodbc_connect(server: Server, **options: str) -> Any:
+    """pyodbc on ODBC Driver 18 to this server, in autocommit (the test is skipped without them)."""
+    pyodbc = pytest.importorskip("pyodbc")
+    driver = odbc_driver_path()
+    if driver is None:
+        pytest.skip("the ODBC Driver 18 library from the mssql-python wheel was not found")
+    return pyodbc.connect(f"Driver={{{driver}}};" + server.odbc(**options), autocommit=True, timeout=10)
 
 
 def odbc_driver_path() -> str | None:

@@ -13,7 +13,7 @@ import time
 import pytest
 
 import rawtds
-from harness import Server, start_server
+from harness import Server, pyodbc_connect, start_server
 from tdsnet.tds import login7, tokens
 from tdsnet.tds.packets import PacketType
 
@@ -134,12 +134,7 @@ def test_attention_with_nothing_running_gets_done_attn(server: Server) -> None:
 
 def test_odbc_cancel_interrupts_a_long_query(server: Server) -> None:
     pyodbc = pytest.importorskip("pyodbc")
-    from harness import odbc_driver_path
-
-    driver = odbc_driver_path()
-    if driver is None:
-        pytest.skip("no ODBC Driver 18 library")
-    conn = pyodbc.connect(f"Driver={{{driver}}};" + server.odbc(), autocommit=True)
+    conn = pyodbc_connect(server)
     cursor = conn.cursor()
     threading.Timer(0.3, cursor.cancel).start()
     started = time.monotonic()
