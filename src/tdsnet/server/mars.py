@@ -27,6 +27,10 @@ class Channel:
     tds: tdsconn.ServerConnection
 
 
+# SQL Server caps a MARS connection's sessions; a client that opens more is misbehaving.
+MAX_CHANNELS = 1024
+
+
 class MarsMux:
     """The SMP layer of one client connection: packets in, each channel's bytes out, and back."""
 
@@ -42,6 +46,8 @@ class MarsMux:
             if packet.flags == smp.Flag.SYN:
                 if packet.sid in self.channels:
                     raise ProtocolError(f"SMP session {packet.sid} opened twice")
+                if len(self.channels) >= MAX_CHANNELS:
+                    raise ProtocolError(f"more than {MAX_CHANNELS} SMP sessions on one connection")
                 self.channels[packet.sid] = Channel(smp.Session(packet.sid, packet.window), new_tds())
                 continue
             channel = self.channels.get(packet.sid)
@@ -61,6 +67,8 @@ class MarsMux:
 
     def write(self, channel: Channel, data: bytes) -> None:
         """Whole TDS packets for a channel: sent as its window allows, the rest when it opens."""
+        if self.channels.get(channel.smp.sid) is not channel:
+            return  # the client closed that session: what it asked for has nobody to go to
         view = memoryview(data)
         pos = 0
         while pos < len(data):
