@@ -365,3 +365,35 @@ GO
 SELECT XACT_STATE()
 -- expect: 0
 GO
+
+-- case: identity values a rolled-back INSERT took are not handed out again
+CREATE TABLE tx_ident (id int IDENTITY(5, 5), v int)
+BEGIN TRANSACTION
+INSERT INTO tx_ident (v) VALUES (1)
+ROLLBACK
+INSERT INTO tx_ident (v) VALUES (2)
+SELECT id, IDENT_CURRENT('tx_ident') FROM tx_ident
+-- expect rows:
+-- 10, 10.
+GO
+
+-- case: sequence values are not given back by a rollback
+CREATE SEQUENCE tx_seq START WITH 1
+DECLARE @first bigint
+BEGIN TRANSACTION
+SELECT @first = NEXT VALUE FOR tx_seq
+ROLLBACK
+SELECT @first, NEXT VALUE FOR tx_seq
+-- expect rows:
+-- 1, 2
+GO
+
+-- case: TRUNCATE TABLE starts the identity at its seed again
+CREATE TABLE tx_trunc (id int IDENTITY, v int)
+INSERT INTO tx_trunc (v) VALUES (1), (2)
+TRUNCATE TABLE tx_trunc
+INSERT INTO tx_trunc (v) VALUES (3)
+SELECT id FROM tx_trunc
+-- expect rows:
+-- 1
+GO

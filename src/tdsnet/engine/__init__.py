@@ -37,6 +37,7 @@ from . import (
 from .autoparam import AutoParameterizer
 from .catalog import CatalogCache
 from .errors import SqlError
+from .lastvalues import LastValues
 from .session import EngineSession, ParsedBatch, SessionInfo, parse_batch
 from .storage import Store
 from .system import Registry
@@ -90,6 +91,7 @@ class Engine:
         self.registry = Registry()
         catalog_procs.register(self.registry)
         self.applocks = applocks.AppLocks()
+        self.last_values = LastValues()  # identity and sequence values a rollback must not give back
         self.registry.procedure("sp_getapplock", applocks.sp_getapplock)
         self.registry.procedure("sp_releaseapplock", applocks.sp_releaseapplock)
         self.registry.functions["APPLOCK_MODE"] = applocks.applock_mode

@@ -37,6 +37,17 @@ def _object_id(target: Source) -> int:
     return target.table.object_id
 
 
+def _key(db: str, table: Any) -> tuple[str, int, str] | None:
+    """A table as `LastValues` knows it (None for a #temp table: its session's own, and brief)."""
+    if db.lower() == "temp":
+        return None
+    return db.lower(), table.object_id, table.create_date
+
+
+def _key_of(target: Source) -> tuple[str, int, str] | None:
+    return _key(target.sqlite_db, target.table)
+
+
 def begin(session: EngineSession, target: Source) -> None:
     """Open the target's range; the caller holds the write lock."""
     table = target.table
@@ -51,8 +62,8 @@ def begin(session: EngineSession, target: Source) -> None:
         f"SELECT last_value FROM {quote(target.sqlite_db)}.__tdsnet_identity WHERE object_id = ?",
         (table.object_id,),
     ).fetchone()
-    last = row[0] if row else None
     column = table.identity
+    last = session.engine.last_values.further(_key_of(target), row[0] if row else None, column.increment)
     start = column.seed if last is None else last + column.increment
     session._identity_counter = Counter(start, column.increment)
 
@@ -78,6 +89,7 @@ def take(session: EngineSession) -> int | None:
 
 def keep(session: EngineSession, target: Source, last: int) -> None:
     """Record values as used, even when the statement that used them is rolled back."""
+    session.engine.last_values.remember(_key_of(target), last)
     session._connection().execute(
         f"UPDATE {quote(target.sqlite_db)}.__tdsnet_identity SET last_value = ? WHERE object_id = ?",
         (last, _object_id(target)),
@@ -105,6 +117,7 @@ def reset(session: EngineSession, target: Source) -> None:
     """TRUNCATE TABLE: the next value is the seed again."""
     if target.table is None or target.table.identity is None:
         return
+    session.engine.last_values.forget(_key_of(target))
     session._connection().execute(
         f"UPDATE {quote(target.sqlite_db)}.__tdsnet_identity SET last_value = NULL WHERE object_id = ?",
         (_object_id(target),),
@@ -133,4 +146,5 @@ def call(session: EngineSession, name: str, args: list[Any]) -> Decimal | None:
         .execute(f"SELECT last_value FROM {quote(db)}.__tdsnet_identity WHERE object_id = ?", (row.object_id,))
         .fetchone()
     )
-    return Decimal(column.seed if last is None or last[0] is None else last[0])
+    value = session.engine.last_values.further(_key(db, table), last[0] if last else None, column.increment)
+    return Decimal(column.seed if value is None else value)

@@ -161,6 +161,8 @@ def next_value(session: EngineSession, db: str, object_id: int) -> int | Decimal
     found = load(con, db, object_id)
     if found is None:
         raise errors.invalid_object(str(object_id))
+    key = _key(con, db, object_id)
+    found.last = session.engine.last_values.further(key, found.last, found.increment)
     if found.last is None:
         value = found.start
     else:
@@ -171,7 +173,14 @@ def next_value(session: EngineSession, db: str, object_id: int) -> int | Decimal
                 raise exhausted((name.fetchone() or ("",))[0])
             value = found.minimum if found.increment > 0 else found.maximum
     con.execute(f"UPDATE {q}.__tdsnet_sequences SET last_value = ? WHERE object_id = ?", (str(value), object_id))
+    session.engine.last_values.remember(key, value)
     return typed_value(found.type, value)
+
+
+def _key(con: sqlite3.Connection, db: str, object_id: int) -> tuple[str, int, str]:
+    """The sequence as `LastValues` knows it."""
+    row = con.execute(f"SELECT create_date FROM {quote(db)}.__tdsnet_objects WHERE object_id = ?", (object_id,))
+    return db.lower(), object_id, str((row.fetchone() or ("",))[0])
 
 
 def exhausted(name: str) -> errors.SqlError:
@@ -402,6 +411,8 @@ def alter_sequence(session: EngineSession, stmt: Statement, frame: Frame) -> Ite
             seq.cycling = options.cycling
         if options.no_cache or options.cache is not None:
             seq.cache = None if options.no_cache else options.cache
+        if options.restart is not None or options.restart_default:
+            session.engine.last_values.forget(_key(con, db, row.object_id))
         if options.restart is not None:
             seq.start, seq.last = options.restart, None
         elif options.restart_default:
