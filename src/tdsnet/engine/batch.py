@@ -566,6 +566,8 @@ class _Absorb:
             return True
         if main == "INSERT" and word in ("SELECT", "EXEC", "EXECUTE", "WITH") and not seen & _INSERT_SOURCES:
             return True
+        if main == "INSERT" and word == "BULK" and previous == "INSERT":
+            return True  # INSERT BULK, the bulk load's announcement (not BULK INSERT)
         if main == "UPDATE" and word == "SET" and "SET" not in seen:
             return True
         if main == "MERGE":

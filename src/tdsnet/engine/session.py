@@ -29,6 +29,7 @@ from ..sqltypes import SqlType, TypeError_, parse_type
 from . import (
     assignments,
     batch,
+    bulkload,
     catalog,
     cursors,
     ddl,
@@ -411,6 +412,7 @@ class EngineSession:
         self.database = engine.database(database).name if engine.database(database) else database
         self.options = SessionOptions(language=info.language)
         self.trancount = 0
+        self.bulk_target: bulkload.BulkTarget | None = None  # INSERT BULK's table, until its rows arrive
         self.transaction_descriptor = 0
         self.doomed = False
         self.rowcount = 0
@@ -497,6 +499,22 @@ class EngineSession:
                 yield ProcedureDone(error=True)
             except BatchAborted:
                 yield ProcedureDone(error=True)
+
+    def execute_bulk_load(self, columns: Sequence[tuple[str, SqlType]], rows: list[list[Any]]) -> Iterator[Result]:
+        """A BULK_LOAD message's rows, after INSERT BULK: all of them or (on an error) none."""
+        with self._running(False):
+            own = self.trancount == 0  # a batch of its own, unless the client's transaction is open
+            try:
+                if own:
+                    _drain(self._begin())
+                yield from bulkload.load(self, self._context(Frame()).resolve_table, columns, rows)
+                if own:
+                    _drain(self._commit())
+            except SqlError as error:
+                if own and self.trancount:
+                    _drain(self._rollback(None))
+                yield self._message(error)
+                yield StatementDone("", error=True)
 
     def execute_transaction_request(self, kind: str, name: str = "", isolation: int = 0) -> Iterator[Result]:
         """The TDS transaction manager's begin/commit/rollback/save."""
@@ -679,6 +697,9 @@ class EngineSession:
 
     def _dispatch(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
         keyword = stmt.keyword
+        if bulkload.is_insert_bulk(stmt):
+            yield from bulkload.prepare(self, stmt, self._context(frame).resolve_table)
+            return
         words = [t.text.upper() for t in stmt.tokens[:16]]
         server_statement = self.engine.registry.find_statement(words)
         if server_statement is not None:
@@ -2303,6 +2324,12 @@ def _matching_arg(args: list[Any], index: int, name: str) -> Any:
             return arg
     positional = [a for a in args if not a.name]
     return positional[index] if index < len(positional) else None
+
+
+def _drain(results: Iterator[Result]) -> None:
+    """Run a transaction step the client did not ask for, without telling it (no ENVCHANGE)."""
+    for _ in results:
+        pass
 
 
 def _bind(parameters: list[tuple[str, SqlType, bool]], args: list[Any]) -> list[Any]:

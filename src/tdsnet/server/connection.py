@@ -27,7 +27,6 @@ from ..tds import connection as tdsconn
 from ..tds import login7, prelogin, requests, tokens
 from ..tds.collation import DEFAULT_BYTES as COLLATION
 from ..tds.errors import ProtocolError
-from ..tds.packets import PacketType
 from ..tds.prelogin import Encryption, Option
 from ..tds.tokens import EnvChange
 from .endpoints import DEFAULT_TCP, STARTED, STATE_DESC, EndpointDef, associate
@@ -512,9 +511,7 @@ class ClientConnection:
             yield from session.reset()
             yield r.EnvChange(r.EnvKind.RESET_CONNECTION)
         if isinstance(event, tdsconn.UnsupportedRequest):
-            name = {PacketType.BULK_LOAD: "Bulk load (INSERT BULK)"}.get(
-                event.packet_type, f"packet type {event.packet_type}"
-            )
+            name = f"packet type {event.packet_type}"
             raise SqlError(
                 40517,
                 16,
@@ -531,6 +528,8 @@ class ClientConnection:
                 yield from session.execute_rpc(call.name, call.params, inline=inline)
         elif isinstance(request, requests.TransactionManagerRequest):
             yield from self._transaction_request(request, session)
+        elif isinstance(request, requests.BulkLoad):
+            yield from session.execute_bulk_load(request.columns, request.rows)
 
     def _transaction_request(
         self, request: requests.TransactionManagerRequest, session: EngineSession

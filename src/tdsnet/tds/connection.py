@@ -72,9 +72,9 @@ class LoginReceived:
 
 @dataclass(slots=True)
 class RequestReceived:
-    """A SQL batch, RPC or transaction manager request, ready to execute."""
+    """A SQL batch, RPC, transaction manager request or bulk load, ready to execute."""
 
-    request: requests.SqlBatch | requests.RpcRequest | requests.TransactionManagerRequest
+    request: requests.Request
     reset_connection: bool = False
     reset_skip_transaction: bool = False
 
@@ -140,14 +140,16 @@ class ServerConnection:
     def _request(self, message: Message) -> Event:
         ptype, payload, version = message.type, message.payload, self.tds_version
         if ptype == PacketType.SQL_BATCH:
-            request: requests.SqlBatch | requests.RpcRequest | requests.TransactionManagerRequest = (
-                requests.decode_sql_batch(payload, version)
-            )
+            request: (
+                requests.SqlBatch | requests.RpcRequest | requests.TransactionManagerRequest | requests.BulkLoad
+            ) = requests.decode_sql_batch(payload, version)
         elif ptype == PacketType.RPC:
             request = requests.decode_rpc(payload, version)
         elif ptype == PacketType.TRANSACTION_MANAGER:
             request = requests.decode_transaction_manager(payload, version)
-        elif ptype in (PacketType.BULK_LOAD, PacketType.SSPI, PacketType.FEDAUTH_TOKEN):
+        elif ptype == PacketType.BULK_LOAD:
+            request = requests.decode_bulk_load(payload, version)
+        elif ptype in (PacketType.SSPI, PacketType.FEDAUTH_TOKEN):
             return UnsupportedRequest(ptype)
         else:
             raise ProtocolError(f"packet type {ptype} is not a request")

@@ -12,6 +12,7 @@ from typing import Any
 from ..sqltypes import SqlType
 from . import datatypes as dtypes
 from .errors import ProtocolError
+from .tokens import Done, Metadata, Row, TokenReader
 from .wire import U8, U16, U32, U64, Reader, b_varchar, decode_ucs2, encode_ucs2, us_varchar
 
 TDS_7_2 = 0x72000000
@@ -327,3 +328,35 @@ def encode_transaction_manager(request: TransactionManagerRequest, tds_version: 
 
 def descriptor_bytes(descriptor: int) -> bytes:
     return U64.pack(descriptor)
+
+
+# --- BULK_LOAD ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BulkLoad:
+    """A BULK_LOAD message: the rows INSERT BULK announced, in the client's own column types."""
+
+    columns: list[tuple[str, SqlType]]
+    rows: list[list[Any]]
+
+
+def decode_bulk_load(payload: bytes, tds_version: int) -> BulkLoad:
+    """COLMETADATA, then ROW (or NBCROW) tokens, then DONE: the token stream a server sends, read
+    the other way round."""
+    reader = TokenReader(tds_version)
+    columns: list[tuple[str, SqlType]] = []
+    rows: list[list[Any]] = []
+    for event in reader.read(payload):
+        if isinstance(event, Metadata) and not columns:
+            columns = [(c.name, c.type) for c in event.columns]
+        elif isinstance(event, Row) and columns:
+            rows.append(event.values)
+        elif not isinstance(event, Done):
+            raise ProtocolError(f"unexpected {type(event).__name__} in bulk load data")
+    if not columns:
+        raise ProtocolError("bulk load data without COLMETADATA")
+    return BulkLoad(columns, rows)
+
+
+Request = SqlBatch | RpcRequest | TransactionManagerRequest | BulkLoad

@@ -2,7 +2,9 @@
 //
 // stdin:  {"config": {server, port, user, password, encrypt, ca, database, instanceName},
 //          "steps": [{"sql": "...", "params": [{"name", "type", "value", "options"}]}
-//                    | {"procedure": "dbo.p", "params": [...], "outputs": [{"name", "type"}]}]}
+//                    | {"procedure": "dbo.p", "params": [...], "outputs": [{"name", "type"}]}
+//                    | {"bulk": "dbo.t", "columns": [{"name", "type", "options"}], "rows": [[...]],
+//                       "options": {keepNulls, ...}}]}
 // stdout: [{"columns": [{"name", "type"}], "rows": [[...]], "rowCount": n, "infos": ["..."],
 //           "outputs": {name: value}, "returnStatus": n | null,
 //           "error": {"number", "state", "class", "message"} | null}, ...]
@@ -62,7 +64,22 @@ function connect(config) {
   });
 }
 
+function bulk(connection, step) {
+  // connection.newBulkLoad: INSERT BULK, then the rows in a BULK_LOAD message
+  return new Promise((resolve) => {
+    const result = { columns: [], rows: [], rowCount: null, infos: [], outputs: {}, returnStatus: null, error: null };
+    const load = connection.newBulkLoad(step.bulk, step.options || {}, (err, rowCount) => {
+      if (err) result.error = { number: err.number, state: err.state, class: err.class, message: err.message };
+      result.rowCount = rowCount === undefined ? null : rowCount;
+      resolve(result);
+    });
+    for (const c of step.columns) load.addColumn(c.name, TYPES[c.type], c.options || {});
+    connection.execBulkLoad(load, step.rows.map((row) => row.map(decode)));
+  });
+}
+
 function run(connection, step) {
+  if (step.bulk) return bulk(connection, step);
   return new Promise((resolve) => {
     const result = { columns: [], rows: [], rowCount: null, infos: [], outputs: {}, returnStatus: null, error: null };
     const onInfo = (info) => result.infos.push(info.message);
