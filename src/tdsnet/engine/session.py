@@ -1704,11 +1704,7 @@ class EngineSession:
             tablevars.release(self, frame)
         yield ReturnStatus(0)
         yield from before
-        for index, (name, st, output) in enumerate(parsed.parameters):
-            arg = _matching_arg(args, index, name)
-            if output and arg is not None and arg.output:
-                # The ordinal counts sp_executesql's own @stmt and @params first.
-                yield OutputParameter(index + 2, f"@{name}", st, frame.variables[name].value)
+        yield from _outputs(parsed.parameters, args, frame, 2)
         yield ProcedureDone(error=error)
 
     def _sp_prepare(self, params: list[Any], execute: bool) -> Iterator[Result]:
@@ -1788,10 +1784,7 @@ class EngineSession:
             tablevars.release(self, frame)
         yield ReturnStatus(0)
         yield from before
-        for index, (name, st, output) in enumerate(parsed.parameters):
-            arg = _matching_arg(args, index, name)
-            if output and arg is not None and arg.output:
-                yield OutputParameter(index + 1, f"@{name}", st, frame.variables[name].value)
+        yield from _outputs(parsed.parameters, args, frame, 1)
         yield ProcedureDone(error=error)
 
     def _nested_batch(self, text: str, args: list[Any], frame: Frame) -> Iterator[Result]:
@@ -2316,6 +2309,17 @@ _SPECIAL_PROCEDURES: dict[str, Any] = {}
 
 def _param_value(params: list[Any], index: int) -> Any:
     return params[index].value if len(params) > index else None
+
+
+def _outputs(
+    parameters: list[tuple[str, SqlType, bool]], args: list[Any], frame: Frame, first: int
+) -> Iterator[Result]:
+    """RETURNVALUEs for the OUTPUT parameters the caller passed as OUTPUT; ``first`` is the ordinal of
+    the first declared parameter (sp_executesql's own @stmt and @params come before it)."""
+    for index, (name, st, output) in enumerate(parameters):
+        arg = _matching_arg(args, index, name) if output else None  # a search: only where it can matter
+        if arg is not None and arg.output:
+            yield OutputParameter(index + first, f"@{name}", st, frame.variables[name].value)
 
 
 def _matching_arg(args: list[Any], index: int, name: str) -> Any:
