@@ -1,5 +1,5 @@
 """Bulk load (INSERT BULK, then a BULK_LOAD message) with the clients that send it: pytds'
-copy_to and tedious' newBulkLoad/execBulkLoad."""
+copy_to and tedious' newBulkLoad/execBulkLoad; and table-valued parameters, read and refused."""
 
 from __future__ import annotations
 
@@ -111,3 +111,17 @@ def test_bulk_data_without_insert_bulk_is_an_error_and_the_session_goes_on(serve
         assert rows_in(client.batch("SELECT 5")) == [[5]]
     finally:
         client.close()
+
+
+def test_a_table_valued_parameter_is_refused_and_the_connection_goes_on(server: Server) -> None:
+    pytds = pytest.importorskip("pytds")
+    conn = _pytds(server)
+    try:
+        cursor = conn.cursor()
+        table = pytds.TableValuedParam(type_name="dbo.IdList", rows=[(1, "a"), (2, "b")])
+        with pytest.raises(pytds.OperationalError, match="'table-valued parameters' is not supported"):
+            cursor.execute("SELECT COUNT(*) FROM %s", (table,))
+        cursor.execute("SELECT 42")
+        assert cursor.fetchone() == (42,)
+    finally:
+        conn.close()

@@ -231,3 +231,38 @@ def test_packet_ids_wrap_in_long_responses() -> None:
     assembler = MessageAssembler()
     (message,) = assembler.feed(wire)
     assert message.payload == payload
+
+
+def test_rpc_table_valued_parameter_is_read_in_full() -> None:
+    """A TVP (MS-TDS 2.2.5.5.5): type name, column metadata, optional order tokens, rows, then the
+    next parameter still decodes."""
+    from tdsnet.tds.wire import b_varchar
+
+    intn = b"\x26\x04"  # TYPE_INFO of int (INTN, 4 bytes)
+    tvp = (
+        b_varchar("@ids")
+        + b"\x00\xf3"
+        + b_varchar("")
+        + b_varchar("dbo")
+        + b_varchar("IdList")
+        + (1).to_bytes(2, "little")
+        + bytes(4)  # user type
+        + (1).to_bytes(2, "little")  # flags: nullable
+        + intn
+        + b_varchar("")
+        + b"\x10\x01\x00\x01\x00\x01"  # TVP_ORDER_UNIQUE: column 1 ascending
+        + b"\x00"
+        + b"".join(b"\x01\x04" + n.to_bytes(4, "little") for n in (7, 8))
+        + b"\x01\x00"  # a row with NULL
+        + b"\x00"
+    )
+    after = b_varchar("@n") + b"\x00" + intn + b"\x04" + (5).to_bytes(4, "little")
+    call_head = b"\xff\xff" + (10).to_bytes(2, "little") + b"\x00\x00"  # sp_executesql by id, no options
+    payload = requests.encode_headers(requests.Headers()) + call_head + tvp + after
+    call = requests.decode_rpc(payload, VERSION).calls[0]
+    table = call.params[0].value
+    assert isinstance(table, requests.TableValue)
+    assert (table.type_name, table.rows) == ("dbo.IdList", [[7], [8], [None]])
+    assert call.params[1].value == 5
+    with pytest.raises(ProtocolError):
+        requests.decode_rpc(payload[: len(payload) - len(after) - 1], VERSION)

@@ -42,6 +42,7 @@ log = logging.getLogger("tdsnet.server")
 STREAM_FLUSH = 64 * 1024
 _REQUESTS = (tdsconn.RequestReceived, tdsconn.UnsupportedRequest)
 MESSAGE_FAILED = "Login failed for user '{}'."
+_NOT_SUPPORTED = "Keyword or statement option '{}' is not supported in this version of SQL Server (tdsnet)."
 
 
 class EncryptionMode:
@@ -511,19 +512,16 @@ class ClientConnection:
             yield from session.reset()
             yield r.EnvChange(r.EnvKind.RESET_CONNECTION)
         if isinstance(event, tdsconn.UnsupportedRequest):
-            name = f"packet type {event.packet_type}"
-            raise SqlError(
-                40517,
-                16,
-                1,
-                f"Keyword or statement option '{name}' is not supported in this version of SQL Server (tdsnet).",
-            )
+            raise SqlError(40517, 16, 1, _NOT_SUPPORTED.format(f"packet type {event.packet_type}"))
         request = event.request
         if log.isEnabledFor(logging.DEBUG):
             log.debug("spid %d %s: %s", self.spid, type(request).__name__, _describe(request))
         if isinstance(request, requests.SqlBatch):
             yield from session.execute_batch(request.text, inline=inline)
         elif isinstance(request, requests.RpcRequest):
+            if any(isinstance(p.value, requests.TableValue) for call in request.calls for p in call.params):
+                # read in full (the connection goes on), but there are no table types to bind them to
+                raise SqlError(40517, 16, 1, _NOT_SUPPORTED.format("table-valued parameters"))
             for call in request.calls:
                 yield from session.execute_rpc(call.name, call.params, inline=inline)
         elif isinstance(request, requests.TransactionManagerRequest):

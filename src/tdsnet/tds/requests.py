@@ -254,11 +254,54 @@ def _decode_param(reader: Reader) -> RpcParam:
     status = reader.u8()
     if status & ParamStatus.ENCRYPTED:
         raise ProtocolError("encrypted parameters (Always Encrypted) are not supported")
-    if reader.remaining and reader.buf[reader.pos] == 0xF3:
-        raise ProtocolError("table-valued parameters are not supported")
+    if reader.remaining and reader.buf[reader.pos] == TVP_TYPE:
+        reader.pos += 1
+        return RpcParam(name, _decode_table_value(reader), TABLE_TYPE, status)
     wt = dtypes.decode_type_info(reader)
     decode = dtypes.long_param_decoder(wt) if wt.is_long else dtypes.value_decoder(wt)
     return RpcParam(name, decode(reader), dtypes.sql_type_of(wt), status)
+
+
+TVP_TYPE = 0xF3
+TABLE_TYPE = SqlType("table")
+_TVP_ORDER_UNIQUE, _TVP_COLUMN_ORDERING, _TVP_ROW, _TVP_END = 0x10, 0x11, 0x01, 0x00
+
+
+@dataclass(frozen=True, slots=True)
+class TableValue:
+    """A table-valued parameter (MS-TDS 2.2.5.5.5): its table type's name, columns and rows."""
+
+    type_name: str  # schema.type as the client named it
+    columns: list[tuple[str, SqlType]]
+    rows: list[list[Any]]
+
+
+def _decode_table_value(reader: Reader) -> TableValue:
+    reader.b_varchar()  # the database name, which must be empty
+    schema, type_name = reader.b_varchar(), reader.b_varchar()
+    count = reader.u16()
+    wires: list[dtypes.WireType] = []
+    names: list[str] = []
+    for _ in range(0 if count == 0xFFFF else count):
+        reader.u32()  # user type
+        reader.u16()  # flags
+        wires.append(dtypes.decode_type_info(reader))
+        names.append(reader.b_varchar())
+    while (token := reader.u8()) != _TVP_END:
+        if token == _TVP_ORDER_UNIQUE:
+            reader.skip(reader.u16() * 3)
+        elif token == _TVP_COLUMN_ORDERING:
+            reader.skip(reader.u16() * 2)
+        else:
+            raise ProtocolError(f"unexpected token {token:#04x} in a table-valued parameter's metadata")
+    decoders = [dtypes.value_decoder(wt) for wt in wires]
+    rows: list[list[Any]] = []
+    while (token := reader.u8()) != _TVP_END:
+        if token != _TVP_ROW:
+            raise ProtocolError(f"unexpected token {token:#04x} in a table-valued parameter's rows")
+        rows.append([decode(reader) for decode in decoders])
+    columns = [(name, dtypes.sql_type_of(wt)) for name, wt in zip(names, wires, strict=True)]
+    return TableValue(f"{schema}.{type_name}" if schema else type_name, columns, rows)
 
 
 def encode_rpc(request: RpcRequest, tds_version: int) -> bytes:
