@@ -601,3 +601,34 @@ GO
 DECLARE @a int; SET @a = 1; SELECT @a;
 -- expect: 1
 GO
+
+-- case: SET FMTONLY ON returns result sets' columns without rows and changes no data
+CREATE TABLE #fmt (a int, b varchar(5))
+INSERT INTO #fmt VALUES (1, 'x')
+SET FMTONLY ON
+SELECT a, b FROM #fmt
+INSERT INTO #fmt VALUES (2, 'y')
+SET FMTONLY OFF
+-- expect rows:
+-- expect columns: a, b
+GO
+
+-- case: FMTONLY left data alone
+SET FMTONLY ON
+DELETE FROM nums
+SET FMTONLY OFF
+SELECT COUNT(*) FROM nums
+-- expect rows:
+-- 5
+GO
+
+-- case: SET NOEXEC ON runs nothing until SET NOEXEC OFF
+CREATE TABLE #noexec (a int)
+SET NOEXEC ON
+INSERT INTO #noexec VALUES (1)
+SELECT 1 / 0
+SET NOEXEC OFF
+SELECT COUNT(*) FROM #noexec
+-- expect rows:
+-- 0
+GO

@@ -129,6 +129,9 @@ class SessionOptions:
     rowcount: int = 0
     deadlock_priority: int = 0
     identity_insert: str | None = None  # "db.storage" of the table with IDENTITY_INSERT ON
+    fmtonly: bool = False  # result sets are metadata only; data is neither read nor changed
+    noexec: bool = False  # statements are not run (until SET NOEXEC OFF)
+    parseonly: bool = False
 
     @property
     def bits(self) -> int:
@@ -170,13 +173,13 @@ _ON_OFF_OPTIONS = {
     "CURSOR_CLOSE_ON_COMMIT",
     "ANSI_NULL_DFLT_ON",
     "NUMERIC_ROUNDABORT",
+    "FMTONLY",
+    "NOEXEC",
+    "PARSEONLY",
 }
 _IGNORED_OPTIONS = {
     "ANSI_DEFAULTS",
     "ANSI_NULL_DFLT_OFF",
-    "FMTONLY",
-    "NOEXEC",
-    "PARSEONLY",
     "SHOWPLAN_ALL",
     "SHOWPLAN_TEXT",
     "SHOWPLAN_XML",
@@ -669,6 +672,8 @@ class EngineSession:
         frame.try_depth -= 1
 
     def _statement(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        if (self.options.noexec or self.options.parseonly) and not _switches_execution(stmt):
+            return  # SET NOEXEC / PARSEONLY ON: nothing runs until it is turned off again
         try:
             yield from self._dispatch(stmt, frame)
             self.last_error = 0
@@ -733,6 +738,10 @@ class EngineSession:
         yield from self._result(plan, frame)
 
     def _result(self, plan: Plan, frame: Frame) -> Iterator[Result]:
+        if self.options.fmtonly:  # the columns a client asked about, and no rows
+            yield ResultSet(plan.columns, iter(()))
+            self.rowcount = 0
+            return
         cursor = self._execute(plan, frame)
         counter: list = [0]
         yield ResultSet(plan.columns, self._chunks(cursor, plan, counter))
@@ -787,6 +796,8 @@ class EngineSession:
                 self._set_variable(frame, name, read(value))
 
     def _dml(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
+        if self.options.fmtonly:
+            return  # SET FMTONLY ON: no rows are processed
         yield from dmlexec.execute(self, stmt, frame)
 
     def _create(self, stmt: Statement, frame: Frame) -> Iterator[Result]:
@@ -2328,6 +2339,11 @@ def _matching_arg(args: list[Any], index: int, name: str) -> Any:
             return arg
     positional = [a for a in args if not a.name]
     return positional[index] if index < len(positional) else None
+
+
+def _switches_execution(stmt: Statement) -> bool:
+    """SET NOEXEC or SET PARSEONLY: what still runs while either is ON."""
+    return stmt.keyword == "SET" and stmt.word(1) in ("NOEXEC", "PARSEONLY")
 
 
 def _drain(results: Iterator[Result]) -> None:
