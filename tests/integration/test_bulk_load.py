@@ -1,9 +1,14 @@
 """Bulk load (INSERT BULK, then a BULK_LOAD message) with the clients that send it: pytds'
-copy_to and tedious' newBulkLoad/execBulkLoad; and table-valued parameters, read and refused."""
+copy_to, tedious' newBulkLoad/execBulkLoad and FreeTDS' freebcp; and table-valued parameters,
+read and refused."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,5 +128,28 @@ def test_a_table_valued_parameter_is_refused_and_the_connection_goes_on(server: 
             cursor.execute("SELECT COUNT(*) FROM %s", (table,))
         cursor.execute("SELECT 42")
         assert cursor.fetchone() == (42,)
+    finally:
+        conn.close()
+
+
+@pytest.mark.skipif(shutil.which("freebcp") is None, reason="freebcp (freetds-bin) is not installed")
+def test_freebcp_copies_in_and_out(server: Server, tmp_path: Path) -> None:
+    conn = _pytds(server)
+    try:
+        conn.cursor().execute("DROP TABLE IF EXISTS dbo.bulk_bcp; CREATE TABLE dbo.bulk_bcp (id int, word varchar(10))")
+        source, copy = tmp_path / "in.txt", tmp_path / "out.txt"
+        source.write_text("".join(f"{n}\tword {n}\n" for n in range(1, 201)))
+        login = ["-S", server.host, "-U", "sa", "-P", server.sa_password, "-c"]
+        env = {**os.environ, "TDSPORT": str(server.port), "TDSVER": "7.4"}
+        for direction, path in (("in", source), ("out", copy)):
+            done = subprocess.run(
+                ["freebcp", "master.dbo.bulk_bcp", direction, str(path), *login],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=env,
+            )
+            assert done.returncode == 0 and "200 rows copied" in done.stdout, done.stdout + done.stderr
+        assert copy.read_text() == source.read_text()
     finally:
         conn.close()
