@@ -1,4 +1,4 @@
-"""MARS (MultipleActiveResultSets / MARS_Connection=yes) with ODBC Driver 18: several active
+"""MARS (MultipleActiveResultSets / MARS_Connection=yes) with ODBC Driver 18 and pytds: several active
 statements on one connection, each in an SMP session of its own, sharing one SQL Server session."""
 
 from __future__ import annotations
@@ -86,5 +86,21 @@ def test_a_client_without_mars_is_answered_without_it(server: Server) -> None:
         busy.fetchone()
         with pytest.raises(Exception, match="busy"):
             conn.cursor().execute("SELECT 3")
+    finally:
+        conn.close()
+
+
+def test_pytds_with_mars(server: Server) -> None:
+    pytds = pytest.importorskip("pytds")
+    conn = pytds.connect(
+        server.host, port=server.port, user="sa", password=server.sa_password, autocommit=True, use_mars=True
+    )
+    try:
+        rows, other = conn.cursor(), conn.cursor()
+        rows.execute(_MANY_ROWS)
+        first = rows.fetchone()
+        other.execute("SELECT 'other', @@SPID")
+        assert other.fetchone()[0] == "other"
+        assert [r[0] for r in [first, *rows.fetchall()]] == list(range(1, 20001))
     finally:
         conn.close()
