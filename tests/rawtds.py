@@ -57,14 +57,14 @@ class RawClient:
     def events(self) -> list[Any]:
         return [e for e in self.reader.read(self.receive_message()) if e is not None]
 
-    def prelogin(self, encryption: int = prelogin.Encryption.NOT_SUP) -> prelogin.PreLogin:
+    def prelogin(self, encryption: int = prelogin.Encryption.NOT_SUP, mars: bool = False) -> prelogin.PreLogin:
         request = prelogin.PreLogin(
             [
                 (prelogin.Option.VERSION, prelogin.version_bytes(16, 0, 0)),
                 (prelogin.Option.ENCRYPTION, bytes([encryption])),
                 (prelogin.Option.INSTOPT, b"\x00"),
                 (prelogin.Option.THREADID, b"\x00\x00\x00\x01"),
-                (prelogin.Option.MARS, b"\x00"),
+                (prelogin.Option.MARS, b"\x01" if mars else b"\x00"),
             ]
         )
         self.send(PacketType.PRELOGIN, prelogin.encode(request))

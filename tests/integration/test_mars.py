@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from harness import Server, pyodbc_connect
+from rawtds import RawClient
 
 _MANY_ROWS = (
     "WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 20000)"
@@ -78,16 +79,13 @@ def test_cancel_on_one_statement_leaves_the_others(server: Server) -> None:
         conn.close()
 
 
-def test_a_client_without_mars_is_answered_without_it(server: Server) -> None:
-    conn = pyodbc_connect(server, MARS_Connection="no")
+@pytest.mark.parametrize("asked", [False, True])
+def test_prelogin_agrees_to_mars_only_when_asked(server: Server, asked: bool) -> None:
+    client = RawClient(server.host, server.port)
     try:
-        busy = conn.cursor()
-        busy.execute(_MANY_ROWS)  # far more than one packet: the driver has results it has not read
-        busy.fetchone()
-        with pytest.raises(Exception, match="busy"):
-            conn.cursor().execute("SELECT 3")
+        assert client.prelogin(mars=asked).mars is asked
     finally:
-        conn.close()
+        client.close()
 
 
 def test_pytds_with_mars(server: Server) -> None:

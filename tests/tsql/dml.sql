@@ -439,3 +439,32 @@ SET ROWCOUNT 0
 SELECT SUM(a) FROM #t
 -- expect: 2
 GO
+
+-- case: UPDATE that shifts unique keys succeeds: keys are checked when the statement ends
+CREATE TABLE #shift (id int PRIMARY KEY, pos int UNIQUE)
+INSERT INTO #shift VALUES (1, 1), (2, 2), (3, 3)
+UPDATE #shift SET pos = pos + 1
+SELECT id, pos FROM #shift ORDER BY id
+-- expect rows:
+-- 1, 2
+-- 2, 3
+-- 3, 4
+GO
+
+-- case: UPDATE that swaps primary keys succeeds
+CREATE TABLE #swap (id int PRIMARY KEY, name varchar(5))
+INSERT INTO #swap VALUES (1, 'a'), (2, 'b'), (3, 'c')
+UPDATE #swap SET id = 4 - id
+SELECT id, name FROM #swap ORDER BY id
+-- expect rows:
+-- 1, 'c'
+-- 2, 'b'
+-- 3, 'a'
+GO
+
+-- case: UPDATE that leaves a duplicate key fails and changes nothing
+CREATE TABLE #dup (id int PRIMARY KEY, pos int UNIQUE)
+INSERT INTO #dup VALUES (1, 1), (2, 2)
+UPDATE #dup SET pos = 5
+-- expect error: 2627, severity 14
+GO

@@ -21,6 +21,7 @@ from sqlglot.tokens import TokenType
 from . import batch, constraints, dml, dmlparse, errors, identity, values, violations
 from .errors import SqlError
 from .results import Message, Result, ResultSet, StatementDone
+from .storage import quote
 
 if TYPE_CHECKING:
     from .batch import Statement
@@ -253,6 +254,8 @@ def write(
             count, affected = _direct(session, plan, params)
         except ConstraintFailed as failure:
             reordered = _reordered(session, plan, params, frame, failure)
+            if reordered is None and "UNIQUE" in failure.text:
+                reordered = _keys_checked_at_the_end(session, plan, params, frame)
             if reordered is None:
                 raise _diagnose(session, plan, params, failure, frame) from None
             count, affected = reordered
@@ -267,10 +270,12 @@ def write(
                 count, affected = _insert_exec(session, plan, exec_rows or [], frame)
             else:
                 count, affected = (
-                    _by_rows(session, plan, params, frame) if plan.rows_first else _direct(session, plan, params)
+                    _rows_then_keys(session, plan, params, frame) if plan.rows_first else _direct(session, plan, params)
                 )
         except ConstraintFailed as failure:
             reordered = _reordered(session, plan, params, frame, failure)
+            if reordered is None and "UNIQUE" in failure.text:
+                reordered = _keys_checked_at_the_end(session, plan, params, frame)
             if reordered is None:
                 raise _diagnose(session, plan, params, failure, frame) from None
             count, affected = reordered
@@ -382,6 +387,64 @@ def _reordered(
         scope.commit()
         return result
     return None
+
+
+def _rows_then_keys(
+    session: EngineSession, plan: dml.WritePlan, params: dict[str, Any], frame: Frame
+) -> tuple[int, list[Affected]]:
+    """The row form; an UPDATE whose row-by-row key check fails is undone and tried again with its
+    keys checked at the end (`_keys_checked_at_the_end`)."""
+    if plan.command != "UPDATE" or not plan.written:
+        return _by_rows(session, plan, params, frame)
+    attempt = Scope.open(session)  # a savepoint: the rows written before the failure go
+    try:
+        result = _by_rows(session, plan, params, frame)
+    except SqlError as error:
+        attempt.rollback()
+        retried = _keys_checked_at_the_end(session, plan, params, frame) if error.number in (2601, 2627) else None
+        if retried is None:
+            raise
+        return retried
+    except BaseException:
+        attempt.rollback()
+        raise
+    attempt.commit()
+    return result
+
+
+def _keys_checked_at_the_end(
+    session: EngineSession, plan: dml.WritePlan, params: dict[str, Any], frame: Frame
+) -> tuple[int, list[Affected]] | None:
+    """When no row order works (keys swapped: SET k = 3 - k), the UPDATE runs with the target's unique
+    indexes dropped, and creating them again checks the statement's result as SQL Server does; all
+    in a savepoint, so anything that fails (a duplicate left, an index a foreign key needs) leaves
+    the original error to be reported."""
+    if plan.command != "UPDATE" or not plan.written:
+        return None
+    con = session._connection()
+    db = quote(plan.target.sqlite_db)
+    indexes = con.execute(
+        f"SELECT name, sql FROM {db}.sqlite_master WHERE type = 'index' AND tbl_name = ?"
+        " AND sql LIKE 'CREATE UNIQUE INDEX %'",
+        (plan.target.storage,),
+    ).fetchall()
+    if not indexes:
+        return None
+    scope = Scope.open(session)
+    try:
+        for name, _ in indexes:
+            con.execute(f"DROP INDEX {db}.{quote(name)}")
+        result = _by_rows(session, plan, params, frame) if plan.rows_first else _direct(session, plan, params)
+        for _, sql in indexes:
+            con.execute(sql.replace("CREATE UNIQUE INDEX ", f"CREATE UNIQUE INDEX {db}.", 1))
+    except (SqlError, ConstraintFailed, sqlite3.Error):
+        scope.rollback()
+        return None
+    except BaseException:
+        scope.rollback()
+        raise
+    scope.commit()
+    return result
 
 
 def _percent_of(session: EngineSession, plan: dml.WritePlan, params: dict[str, Any], total: int) -> int:
