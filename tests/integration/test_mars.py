@@ -66,12 +66,15 @@ def test_cancel_on_one_statement_leaves_the_others(server: Server) -> None:
     conn = _connect(server)
     try:
         waiting, other = conn.cursor(), conn.cursor()
-        threading.Timer(0.3, waiting.cancel).start()
+        canceller = threading.Timer(0.3, waiting.cancel)
+        canceller.start()
         started = time.monotonic()
         try:
             waiting.execute("WAITFOR DELAY '00:00:10'")
         except Exception as exc:  # without MARS the driver reports the cancel; with it, it just returns
             assert "cancel" in str(exc).lower()
+        canceller.join(10)  # SQLCancel must be over before the statement is used or freed (it crashed the driver)
+        assert not canceller.is_alive()
         assert time.monotonic() - started < 3  # ATTENTION on its SMP session stopped the wait
         assert other.execute("SELECT 5").fetchone()[0] == 5
         assert waiting.execute("SELECT 6").fetchone()[0] == 6

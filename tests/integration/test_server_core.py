@@ -136,14 +136,18 @@ def test_odbc_cancel_interrupts_a_long_query(server: Server) -> None:
     pyodbc = pytest.importorskip("pyodbc")
     conn = pyodbc_connect(server)
     cursor = conn.cursor()
-    threading.Timer(0.3, cursor.cancel).start()
+    canceller = threading.Timer(0.3, cursor.cancel)
+    canceller.start()
     started = time.monotonic()
     try:
         cursor.execute("WAITFOR DELAY '00:00:10'")
     except pyodbc.Error as exc:
         assert "cancel" in str(exc).lower()
+    canceller.join(10)  # SQLCancel must be over before the statement is used or freed
+    assert not canceller.is_alive()
     assert time.monotonic() - started < 3  # SQLCancel sent ATTENTION and the wait stopped
     assert conn.cursor().execute("SELECT 9").fetchone()[0] == 9
+    conn.close()
 
 
 # --- bad input ---------------------------------------------------------------------------------

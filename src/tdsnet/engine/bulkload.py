@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlglot.tokens import TokenType
+
 from ..sqltypes import SqlType
 from . import errors
 from .batch import Statement
@@ -29,7 +31,8 @@ MAX_PARAMETERS = 2100
 class BulkTarget:
     """What INSERT BULK announced: the table as written, its columns, and the options that matter."""
 
-    table: str
+    table: str  # bracketed, for the INSERT
+    parts: tuple[str | None, str | None, str]  # catalog, schema, name
     columns: tuple[str, ...]
     keep_nulls: bool
     keep_identity: bool
@@ -53,12 +56,15 @@ Resolve = Callable[[str | None, str | None, str], Any]  # a session's table look
 
 def prepare(session: EngineSession, stmt: Statement, resolve: Resolve) -> Iterator[Result]:
     """INSERT BULK: check the table and columns, and expect the rows next."""
-    words = [t.text for t in stmt.tokens[2:]]
+    tokens = stmt.tokens[2:]
+    words = [t.text for t in tokens]
     open_at = words.index("(") if "(" in words else len(words)
-    name = "".join(words[:open_at])
-    if not name or name.count(".") > 2:
+    names = [t.text for t in tokens[:open_at] if t.token_type != TokenType.DOT]  # brackets already gone
+    if not 0 < len(names) <= 3:
         raise errors.syntax_error(words[0] if words else "BULK", stmt.line)
-    source = resolve(*_name_parts(name))
+    parts: tuple[str | None, str | None, str] = (*([None] * (3 - len(names))), *names)  # type: ignore[assignment]
+    name = ".".join(names)
+    source = resolve(*parts)
     if source is None or source.table is None:
         raise errors.invalid_object(name)
     columns = tuple(_column_names(words[open_at:]))
@@ -66,8 +72,8 @@ def prepare(session: EngineSession, stmt: Statement, resolve: Resolve) -> Iterat
         if source.column(column) is None:
             raise errors.invalid_column(column)
     options = {w.upper() for w in words[open_at:]}
-    table = ".".join(_bracketed(part) for part in _name_parts(name) if part is not None)
-    session.bulk_target = BulkTarget(table, columns, "KEEP_NULLS" in options, "KEEPIDENTITY" in options)
+    table = ".".join(_bracketed(part) for part in parts if part is not None)
+    session.bulk_target = BulkTarget(table, parts, columns, "KEEP_NULLS" in options, "KEEPIDENTITY" in options)
     yield StatementDone("")
 
 
@@ -100,7 +106,7 @@ def load(
     session.bulk_target = None
     if target is None:
         raise errors.SqlError(4804, 16, 1, "The bulk load data was not preceded by an INSERT BULK statement.")
-    source = resolve(*_name_parts(target.table))
+    source = resolve(*target.parts)
     if source is None or source.table is None:
         raise errors.invalid_object(target.table)
     identity = source.table.identity
@@ -131,13 +137,6 @@ def _bracketed(name: str) -> str:
     return "[" + name.replace("]", "]]") + "]"
 
 
-def _name_parts(name: str) -> tuple[str | None, str | None, str]:
-    """catalog, schema, name of a one- to three-part name as written."""
-    parts = [p.strip("[]") for p in name.split(".")]
-    padded: list[str | None] = [None] * (3 - len(parts)) + parts  # type: ignore[operator]
-    return padded[0], padded[1], str(padded[2])
-
-
 def _statement(target: BulkTarget, source: Any, declared: list[tuple[str, SqlType]], count: int) -> tuple[str, str]:
     """INSERT ... VALUES of ``count`` rows of parameters, and the parameters' definitions."""
     width = len(declared)
@@ -147,7 +146,8 @@ def _statement(target: BulkTarget, source: Any, declared: list[tuple[str, SqlTyp
         cells = []
         for j, (name, _) in enumerate(declared):
             slot = f"@p{row * width + j}"
-            default = None if target.keep_nulls else source.table.column(name).default_sql
+            column = source.table.column(name)  # (an unknown one fails in the INSERT: 207)
+            default = column.default_sql if column is not None and not target.keep_nulls else None
             cells.append(f"COALESCE({slot}, {default})" if default else slot)
         values.append("(" + ", ".join(cells) + ")")
     text = f"INSERT INTO {target.table} ({names}) VALUES {', '.join(values)}"
