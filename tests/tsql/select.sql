@@ -725,3 +725,12 @@ GO
 SELECT SUM(v) FROM (VALUES (CAST(9223372036854775807 AS bigint)), (1)) AS t(v)
 -- expect error: 8115, severity 16, 'Arithmetic overflow error converting expression to data type bigint.'
 GO
+
+-- case: SELECT star from a table whose bracketed name has a dot and a column with a space
+CREATE TABLE [odd.name] (a int, [b c] int)
+INSERT INTO [odd.name] VALUES (1, 2)
+SELECT * FROM [odd.name] AS [x.y] WHERE [b c] = 2
+-- expect rows:
+-- 1, 2
+-- expect columns: a, b c
+GO

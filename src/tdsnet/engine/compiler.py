@@ -363,7 +363,13 @@ def qualify_tree(tree: exp.Expression, state: Compiling) -> exp.Expression:
     except OptimizeError as exc:
         error = queries.binding_error(str(exc), tree, state) or _qualify_error(str(exc))
         raise queries.located(error, tree) from None
+    for identifier in qualified.find_all(exp.Identifier):
+        if not identifier.quoted and not _PLAIN_NAME.match(identifier.this):
+            identifier.set("quoted", True)  # a name as [my.table] wrote it, aliases qualify made of it included
     return queries.after_qualify(qualified, state)
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def _qualify_error(message: str) -> errors.SqlError:
