@@ -52,18 +52,20 @@ class Reader:
         buf = self._buf
         buf += data
         out: list[Packet] = []
-        while len(buf) >= HEADER_SIZE:
-            smid, flags, sid, length, seqnum, window = HEADER.unpack_from(buf)
+        pos = 0
+        while len(buf) - pos >= HEADER_SIZE:
+            smid, flags, sid, length, seqnum, window = HEADER.unpack_from(buf, pos)
             if smid != SMID:
                 raise ProtocolError(f"SMP packet identifier {smid:#04x}, expected 0x53")
             if flags not in _KINDS:
                 raise ProtocolError(f"SMP flags {flags:#04x}")
             if length < HEADER_SIZE or length > MAX_PACKET or (flags != Flag.DATA and length != HEADER_SIZE):
                 raise ProtocolError(f"SMP packet length {length}")
-            if len(buf) < length:
+            if len(buf) - pos < length:
                 break
-            out.append(Packet(flags, sid, seqnum, window, bytes(buf[HEADER_SIZE:length])))
-            del buf[:length]
+            out.append(Packet(flags, sid, seqnum, window, bytes(buf[pos + HEADER_SIZE : pos + length])))
+            pos += length
+        del buf[:pos]  # once per read: many packets in one read cost no more than one
         return out
 
 
