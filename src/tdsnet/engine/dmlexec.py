@@ -253,12 +253,7 @@ def write(
         try:
             count, affected = _direct(session, plan, params)
         except ConstraintFailed as failure:
-            reordered = _reordered(session, plan, params, frame, failure)
-            if reordered is None and "UNIQUE" in failure.text:
-                reordered = _keys_checked_at_the_end(session, plan, params, frame)
-            if reordered is None:
-                raise _diagnose(session, plan, params, failure, frame) from None
-            count, affected = reordered
+            count, affected = _recovered(session, plan, params, frame, failure)
         return count, output_rows(plan.outputs, _with_constants(session, plan, params, affected))
     scope = Scope.open(session)
     used = None
@@ -273,12 +268,7 @@ def write(
                     _rows_then_keys(session, plan, params, frame) if plan.rows_first else _direct(session, plan, params)
                 )
         except ConstraintFailed as failure:
-            reordered = _reordered(session, plan, params, frame, failure)
-            if reordered is None and "UNIQUE" in failure.text:
-                reordered = _keys_checked_at_the_end(session, plan, params, frame)
-            if reordered is None:
-                raise _diagnose(session, plan, params, failure, frame) from None
-            count, affected = reordered
+            count, affected = _recovered(session, plan, params, frame, failure)
         if plan.identity:
             used = identity.end(session, plan.target, succeeded=True)
         if plan.explicit_identity:
@@ -365,13 +355,24 @@ def _new_key(plan: dml.WritePlan, row: tuple) -> tuple:
     return tuple(key)
 
 
-def _reordered(
+def _recovered(
     session: EngineSession, plan: dml.WritePlan, params: dict[str, Any], frame: Frame, failure: ConstraintFailed
+) -> tuple[int, list[Affected]]:
+    """A write whose constraint check failed: an UPDATE that only collided with its own old keys on
+    the way (SQL Server checks unique keys when the statement ends, SQLite row by row) is tried again;
+    anything else is worded as SQL Server words it."""
+    if plan.command == "UPDATE" and "UNIQUE" in failure.text and plan.written:
+        retried = _reordered(session, plan, params, frame) or _keys_checked_at_the_end(session, plan, params, frame)
+        if retried is not None:
+            return retried
+    raise _diagnose(session, plan, params, failure, frame) from None
+
+
+def _reordered(
+    session: EngineSession, plan: dml.WritePlan, params: dict[str, Any], frame: Frame
 ) -> tuple[int, list[Affected]] | None:
-    """SQL Server checks unique keys when the statement ends, SQLite row by row: an UPDATE that shifts keys
-    (SET id = id + 1) fails in SQLite in one order and succeeds in the other, which is tried here."""
-    if plan.command != "UPDATE" or "UNIQUE" not in failure.text or not plan.written:
-        return None
+    """An UPDATE that shifts keys (SET id = id + 1) fails in SQLite in one row order and succeeds in the
+    other, which is tried here."""
     for order in (True, False):
         scope = Scope.open(session)
         try:
@@ -419,8 +420,6 @@ def _keys_checked_at_the_end(
     indexes dropped, and creating them again checks the statement's result as SQL Server does; all
     in a savepoint, so anything that fails (a duplicate left, an index a foreign key needs) leaves
     the original error to be reported."""
-    if plan.command != "UPDATE" or not plan.written:
-        return None
     con = session._connection()
     db = quote(plan.target.sqlite_db)
     indexes = con.execute(
