@@ -8,7 +8,10 @@ def test_something(tsql):
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +102,57 @@ def tsql(engine: Engine) -> TSQL:
     session = TSQL(engine)
     yield session
     session.close()
+
+
+# --- many stateless expressions on one module-wide session (test_functions, test_conversions) ---------------
+
+
+class Runner:
+    """One session for many stateless expressions (a fresh engine per case is slow)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.session = engine.new_session(SessionInfo(spid=61, login="sa", is_sysadmin=True), "master")
+
+    def execute(self, sql: str) -> tuple[list[Any], list[tuple], list[r.Message]]:
+        columns: list[Any] = []
+        rows: list[tuple] = []
+        messages: list[r.Message] = []
+        for item in self.session.execute_batch(sql):
+            if isinstance(item, r.ResultSet):
+                columns, rows = list(item.columns), [row for chunk in item.chunks for row in chunk]
+            elif isinstance(item, r.Message) and item.severity > 10:
+                messages.append(item)
+        return columns, rows, messages
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
+    engine = Engine(Path(tmp_path_factory.mktemp("shared")) / "data", ServerInfo("TESTHOST"))
+    engine.open()
+    runner = Runner(engine)
+    yield runner
+    runner.session.close()
+    engine.close()
+
+
+def check(runner: Runner, expression: str, expected: Any, type_name: str | None = None) -> None:
+    """SELECT expression gives the value (of the same Python type) and the declared type."""
+    columns, rows, errors = runner.execute(f"SELECT {expression}")
+    assert not errors, (expression, [f"{m.number}: {m.text}" for m in errors])
+    value = rows[0][0]
+    assert value == expected and isinstance(value, type(expected)), (expression, value)
+    if isinstance(expected, Decimal):
+        assert value.as_tuple().exponent == expected.as_tuple().exponent, (expression, value)
+    if isinstance(expected, dt.datetime):
+        assert (value.tzinfo is None) == (expected.tzinfo is None), (expression, value)
+    if type_name is not None:
+        assert str(columns[0].type) == type_name, (expression, str(columns[0].type))
+
+
+def check_error(runner: Runner, sql: str, number: int, text: str | None = None) -> None:
+    statement = sql if sql.lstrip().upper().startswith(("SELECT", "DECLARE", "SET")) else f"SELECT {sql}"
+    _columns, _rows, errors = runner.execute(statement)
+    assert errors, f"expected an error from: {statement}"
+    assert errors[0].number == number, (sql, errors[0].number, errors[0].text)
+    if text is not None:
+        assert errors[0].text == text, (sql, errors[0].text)
