@@ -10,6 +10,7 @@ are right. The facts come from the same helpers as the catalog views (catalog_vi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -681,14 +682,6 @@ def _statistics(session: EngineSession, args: list[Any], named: dict[str, Any], 
     yield from _result(STATISTICS_COLUMNS, rows)
 
 
-def sp_statistics(session: EngineSession, args: list[Any], named: dict[str, Any]) -> Iterator[Result]:
-    yield from _statistics(session, args, named, "sp_statistics")
-
-
-def sp_statistics_100(session: EngineSession, args: list[Any], named: dict[str, Any]) -> Iterator[Result]:
-    yield from _statistics(session, args, named, "sp_statistics_100")
-
-
 SPECIAL_COLUMNS = columns(
     ("SCOPE", SMALLINT),
     ("COLUMN_NAME", SYSNAME),
@@ -736,14 +729,6 @@ def _special_columns(session: EngineSession, args: list[Any], named: dict[str, A
             t = odbc_type(col.type, col.identity, col.nullable, odbc_version, proc.endswith("_100"))
             rows.append((SQL_SCOPE_CURROW, col.name, t.data_type, t.type_name, t.precision, t.length, t.scale, 1))
     yield from _result(SPECIAL_COLUMNS, rows)
-
-
-def sp_special_columns(session: EngineSession, args: list[Any], named: dict[str, Any]) -> Iterator[Result]:
-    yield from _special_columns(session, args, named, "sp_special_columns")
-
-
-def sp_special_columns_100(session: EngineSession, args: list[Any], named: dict[str, Any]) -> Iterator[Result]:
-    yield from _special_columns(session, args, named, "sp_special_columns_100")
 
 
 # --- sp_stored_procedures, sp_server_info, sp_helpdb -------------------------------------------
@@ -849,14 +834,6 @@ def _sproc_columns(session: EngineSession, args: list[Any], named: dict[str, Any
     rows.sort(key=lambda r: (r[1].lower(), r[2].lower(), r[17]))
     cols = (*SPROC_COLUMNS, *(SPROC_100_EXTRA if new_types else ()), *SS_DATA_TYPE)
     yield from _result(cols, rows)
-
-
-def sp_sproc_columns(session: EngineSession, args: list[Any], named: dict[str, Any]) -> Iterator[Result]:
-    yield from _sproc_columns(session, args, named, "sp_sproc_columns")
-
-
-def sp_sproc_columns_100(session: EngineSession, args: list[Any], named: dict[str, Any]) -> Iterator[Result]:
-    yield from _sproc_columns(session, args, named, "sp_sproc_columns_100")
 
 
 SERVER_INFO_COLUMNS = columns(
@@ -976,6 +953,12 @@ def sp_helpdb(session: EngineSession, args: list[Any], named: dict[str, Any]) ->
         yield ResultSet(HELPDB_FILE_COLUMNS, [files])
 
 
+def _called_as(
+    handler: Callable[..., Iterator[Result]], name: str, session: EngineSession, args: list[Any], named: dict[str, Any]
+) -> Iterator[Result]:
+    return handler(session, args, named, name)
+
+
 def register(registry: Registry) -> None:
     registry.procedure("sp_datatype_info", sp_datatype_info)
     registry.procedure("sp_datatype_info_100", sp_datatype_info)
@@ -984,12 +967,13 @@ def register(registry: Registry) -> None:
     registry.procedure("sp_columns_100", sp_columns_100)
     registry.procedure("sp_pkeys", sp_pkeys)
     registry.procedure("sp_fkeys", sp_fkeys)
-    registry.procedure("sp_statistics", sp_statistics)
-    registry.procedure("sp_statistics_100", sp_statistics_100)
-    registry.procedure("sp_special_columns", sp_special_columns)
-    registry.procedure("sp_special_columns_100", sp_special_columns_100)
+    for name, handler in (
+        ("sp_statistics", _statistics),
+        ("sp_special_columns", _special_columns),
+        ("sp_sproc_columns", _sproc_columns),
+    ):  # each procedure and its _100 form, told which one was called
+        for called in (name, f"{name}_100"):
+            registry.procedure(called, functools.partial(_called_as, handler, called))
     registry.procedure("sp_stored_procedures", sp_stored_procedures)
-    registry.procedure("sp_sproc_columns", sp_sproc_columns)
-    registry.procedure("sp_sproc_columns_100", sp_sproc_columns_100)
     registry.procedure("sp_server_info", sp_server_info)
     registry.procedure("sp_helpdb", sp_helpdb)
