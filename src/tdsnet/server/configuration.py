@@ -8,8 +8,6 @@ DAC listener); the rest are kept and shown as SQL Server shows them, so scripts 
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from .. import sqltypes
 from ..engine import EngineSession, SqlError
 from ..engine.results import Message, Result, ResultSet, StatementDone
 from ..engine.system import ServerStatement, SystemView, columns
+from . import masterdb
 
 if TYPE_CHECKING:
     from .instance import Instance
@@ -118,19 +117,11 @@ class Configuration:
         self.path = master_path
         self._lock = threading.Lock()
         self.installed: dict[str, Callable[[int], None]] = {}  # option name -> called at RECONFIGURE
-        with self._connect() as con:
+        with masterdb.connect(self.path) as con:
             con.executescript(SCHEMA)
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            yield con
-        finally:
-            con.close()
-
     def settings(self) -> list[Setting]:
-        with self._connect() as con:
+        with masterdb.connect(self.path) as con:
             stored = {row[0]: (row[1], row[2]) for row in con.execute("SELECT * FROM __tdsnet_configurations")}
         return [Setting(o, *stored.get(o.configuration_id, (o.default, o.default))) for o in OPTIONS]
 
@@ -156,7 +147,7 @@ class Configuration:
         if not option.minimum <= value <= option.maximum:
             raise ConfigurationError(15129, f"'{value}' is not a valid value for configuration option '{option.name}'.")
         previous = next(s for s in self.settings() if s.option is option)
-        with self._lock, self._connect() as con:
+        with self._lock, masterdb.connect(self.path) as con:
             con.execute(
                 "INSERT OR REPLACE INTO __tdsnet_configurations VALUES (?, ?, ?)",
                 (option.configuration_id, value, previous.value_in_use),
@@ -166,7 +157,7 @@ class Configuration:
     def reconfigure(self) -> list[Setting]:
         """Install the dynamic options' values; returns the ones whose value in use changed."""
         changed = [s for s in self.settings() if s.option.is_dynamic and s.value != s.value_in_use]
-        with self._lock, self._connect() as con:
+        with self._lock, masterdb.connect(self.path) as con:
             for setting in changed:
                 con.execute(
                     "UPDATE __tdsnet_configurations SET value_in_use = value WHERE configuration_id = ?",
@@ -180,7 +171,7 @@ class Configuration:
 
     def install_pending_at_start(self) -> None:
         """Options that need a restart take their configured value when the instance starts."""
-        with self._lock, self._connect() as con:
+        with self._lock, masterdb.connect(self.path) as con:
             con.execute("UPDATE __tdsnet_configurations SET value_in_use = value")
 
 

@@ -11,17 +11,16 @@ ordinary logins out (seed 000).
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import permissions
+from . import masterdb, permissions
 from .logins import PUBLIC_ID, SA_ID
 
 HTTP, TCP, NAMED_PIPES, SHARED_MEMORY, VIA = 1, 2, 3, 4, 5
@@ -133,20 +132,12 @@ class EndpointCatalog:
     def __init__(self, master_path: Path) -> None:
         self.path = master_path
         self._lock = threading.Lock()
-        with self._connect() as con:
+        with masterdb.connect(self.path) as con:
             con.executescript(SCHEMA)
             if con.execute("SELECT COUNT(*) FROM __tdsnet_endpoints").fetchone()[0] == 0:
                 self._install(con)
             self.permissions = permissions.PermissionStore(con)
             self._endpoints = _load(con)
-
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            yield con
-        finally:
-            con.close()
 
     def _install(self, con: sqlite3.Connection) -> None:
         con.execute("BEGIN IMMEDIATE")
@@ -176,12 +167,12 @@ class EndpointCatalog:
 
     def reload(self) -> None:
         """Re-read the permission rows after another part of the instance wrote some (CREATE LOGIN)."""
-        with self._lock, self._connect() as con:
+        with self._lock, masterdb.connect(self.path) as con:
             self.permissions.reload(con)
 
     def change(self, work: Callable[[sqlite3.Connection], None]) -> None:
         """Run ``work`` in one transaction, then publish the new endpoints and permissions."""
-        with self._lock, self._connect() as con:
+        with self._lock, masterdb.connect(self.path) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
                 work(con)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import passwords
+from . import masterdb, passwords
 
 SA_ID = 1
 PUBLIC_ID = 2
@@ -168,7 +168,7 @@ class LoginCatalog:
         self._lock = threading.RLock()
         self._verified = passwords.VerifiedCache()
         self._snapshot: _Snapshot | None = None
-        with self._connect() as con:
+        with masterdb.connect(self.path) as con:
             con.executescript(SCHEMA)
             stamp = _now()
             for principal_id, name in FIXED_ROLES:
@@ -180,19 +180,11 @@ class LoginCatalog:
             # Every login may log in: CONNECT SQL is granted to public's members at creation.
 
     @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            yield con
-        finally:
-            con.close()
-
-    @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """A connection for a change; the snapshot is dropped once it is done (or failed)."""
         with self._lock:
             try:
-                with self._connect() as con:
+                with masterdb.connect(self.path) as con:
                     yield con
             finally:
                 self._snapshot = None
@@ -200,14 +192,14 @@ class LoginCatalog:
     def _current(self) -> _Snapshot:
         snapshot = self._snapshot
         if snapshot is None:
-            with self._lock, self._connect() as con:
+            with self._lock, masterdb.connect(self.path) as con:
                 snapshot = self._snapshot = _Snapshot(con)
         return snapshot
 
     # --- sa ------------------------------------------------------------------------------------
 
     def has_sa(self) -> bool:
-        with self._connect() as con:
+        with masterdb.connect(self.path) as con:
             return (
                 con.execute("SELECT 1 FROM __tdsnet_server_principals WHERE principal_id = ?", (SA_ID,)).fetchone()
                 is not None
@@ -405,7 +397,7 @@ class LoginCatalog:
             )
 
     def principals(self) -> list[tuple]:
-        with self._connect() as con:
+        with masterdb.connect(self.path) as con:
             return con.execute(
                 "SELECT name, principal_id, sid, type, is_disabled, create_date, modify_date,"
                 " default_database_name, default_language_name, is_fixed_role, owning_principal_id,"
@@ -414,7 +406,7 @@ class LoginCatalog:
             ).fetchall()
 
     def role_members(self) -> list[tuple[int, int]]:
-        with self._connect() as con:
+        with masterdb.connect(self.path) as con:
             return con.execute(
                 "SELECT role_principal_id, member_principal_id FROM __tdsnet_server_role_members"
             ).fetchall()
