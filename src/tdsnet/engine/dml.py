@@ -561,15 +561,7 @@ def _listed_columns(statement: dmlparse.DmlStatement, target: Source, identity_i
     seen: set[int] = set()
     for col in listed:
         if id(col) in seen:
-            raise errors.SqlError(
-                264,
-                16,
-                1,
-                f"The column name '{col.name}' is specified more than once in the SET clause or column list of an "
-                "INSERT. A column cannot be assigned more than one value in the same clause. Modify the clause to "
-                "make sure that a column is updated only once. If this statement updates or inserts columns into a "
-                "view, column aliasing can conceal the duplication in your code.",
-            )
+            raise errors.column_assigned_twice(col.name)
         seen.add(id(col))
         if col.computed:
             raise computed_column_error(col.name)
@@ -869,15 +861,7 @@ def _assignments(statement: dmlparse.DmlStatement, target: Source, alias: str) -
             continue
         col = assigned_column(target, item.column)
         if id(col) in seen:
-            raise errors.SqlError(
-                264,
-                16,
-                1,
-                f"The column name '{col.name}' is specified more than once in the SET clause or column list of an "
-                "INSERT. A column cannot be assigned more than one value in the same clause. Modify the clause to "
-                "make sure that a column is updated only once. If this statement updates or inserts columns into a "
-                "view, column aliasing can conceal the duplication in your code.",
-            )
+            raise errors.column_assigned_twice(col.name)
         seen.add(id(col))
         if item.operator:
             value = compound(exp.column(col.name, table=alias.lower()), item.operator, value)

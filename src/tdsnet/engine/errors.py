@@ -214,6 +214,18 @@ def duplicate_index_key(table: str, index: str, value: str) -> SqlError:
     )
 
 
+def column_assigned_twice(column: str) -> SqlError:
+    return SqlError(
+        264,
+        16,
+        1,
+        f"The column name '{column}' is specified more than once in the SET clause or column list of an "
+        "INSERT. A column cannot be assigned more than one value in the same clause. Modify the clause to "
+        "make sure that a column is updated only once. If this statement updates or inserts columns into a "
+        "view, column aliasing can conceal the duplication in your code.",
+    )
+
+
 def identity_insert_off(table: str) -> SqlError:
     return SqlError(
         544,
