@@ -291,6 +291,15 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(node.handler)
 
 
+def statements(node: Node, conditions: bool = False) -> Iterator[Statement]:
+    """The statements of a batch tree in order; with ``conditions``, IF's and WHILE's conditions too."""
+    for each in walk(node):
+        if isinstance(each, Statement):
+            yield each
+        elif conditions and isinstance(each, If | While):
+            yield each.condition
+
+
 def _unexpected(token: Token) -> errors.SqlError:
     word = token.text
     if upper(token) in STARTERS or upper(token) in ("ELSE", "END", "CATCH", "TRY"):

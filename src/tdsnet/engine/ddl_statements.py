@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import alter, errors, schemas, sequences, triggers
-from .batch import Block, If, Statement, TryCatch, While
+from . import alter, batch, errors, schemas, sequences, triggers
+from .batch import Block, Statement
 
 if TYPE_CHECKING:
     from .results import Result
@@ -60,24 +60,7 @@ def _must_start_batch(stmt: Statement) -> str | None:
 def check_batch(block: Block) -> None:
     """111: CREATE VIEW/PROCEDURE/FUNCTION/TRIGGER/SCHEMA anywhere but first fails the whole batch."""
     for index, node in enumerate(block.statements):
-        for stmt in _statements(node):
+        for stmt in batch.statements(node):
             name = _must_start_batch(stmt)
             if name is not None and (index > 0 or stmt is not node):
                 raise errors.SqlError(111, 15, 1, f"'{name}' must be the first statement in a query batch.", stmt.line)
-
-
-def _statements(node: object) -> Iterator[Statement]:
-    if isinstance(node, Statement):
-        yield node
-    elif isinstance(node, Block):
-        for child in node.statements:
-            yield from _statements(child)
-    elif isinstance(node, If):
-        yield from _statements(node.then)
-        if node.otherwise is not None:
-            yield from _statements(node.otherwise)
-    elif isinstance(node, While):
-        yield from _statements(node.body)
-    elif isinstance(node, TryCatch):
-        yield from _statements(node.body)
-        yield from _statements(node.handler)

@@ -213,7 +213,7 @@ def parse_batch(text: str, parameters: str = "") -> ParsedBatch:
     params = parse_parameter_definitions(parameters)
     declared = {name: st for name, st, _ in params}
     _call_without_exec(block)
-    for stmt in _statements(block):
+    for stmt in batch.statements(block, conditions=True):
         _compile_check(stmt)
         if stmt.keyword == "DECLARE":
             for name, st, _ in _declarations(stmt):
@@ -254,25 +254,6 @@ def _call_without_exec(block: Block) -> None:
         return
     implied = Token(TokenType.EXECUTE, "EXEC", first.line)
     block.statements[0] = Statement("EXEC", "EXEC " + first.text, first.line, [implied, *first.tokens])
-
-
-def _statements(node: Node) -> Iterator[Statement]:
-    if isinstance(node, Statement):
-        yield node
-    elif isinstance(node, Block):
-        for child in node.statements:
-            yield from _statements(child)
-    elif isinstance(node, If):
-        yield node.condition
-        yield from _statements(node.then)
-        if node.otherwise is not None:
-            yield from _statements(node.otherwise)
-    elif isinstance(node, While):
-        yield node.condition
-        yield from _statements(node.body)
-    elif isinstance(node, TryCatch):
-        yield from _statements(node.body)
-        yield from _statements(node.handler)
 
 
 _PARAM_DEF = re.compile(
