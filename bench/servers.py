@@ -310,33 +310,12 @@ def _free_port() -> int:
 
 
 def _write_certificate(data: Path) -> None:
-    """A self-signed ECDSA P-256 certificate, like tdsnet's, so that the TLS anchor pays the same handshake."""
-    import datetime
+    """A certificate from tdsnet's own generator (ECDSA P-256), so that the TLS anchor pays the same handshake."""
+    from tdsnet.server.certificate import generate
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    cert, key = data / "server.crt", data / "server.key"
+    generate(cert, key)
     stat = data.stat()
-    for filename, content in (("server.crt", cert.public_bytes(serialization.Encoding.PEM)), ("server.key", key_pem)):
-        path = data / filename
-        path.write_bytes(content)
+    for path in (cert, key):
         path.chmod(0o600)  # PostgreSQL refuses a key others can read
         os.chown(path, stat.st_uid, stat.st_gid)

@@ -41,11 +41,12 @@ def ensure_certificate(data_dir: Path, cert: Path | None = None, key: Path | Non
         described = _describe(cert_path, key_path, generated=True)
         if described.not_after > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
             return described
-    _generate(cert_path, key_path)
+    generate(cert_path, key_path)
     return _describe(cert_path, key_path, generated=True)
 
 
-def _generate(cert_path: Path, key_path: Path) -> None:
+def generate(cert_path: Path, key_path: Path) -> None:
+    """A new self-signed ECDSA P-256 server certificate for this host (and localhost, 127.0.0.1, ::1)."""
     host = socket.gethostname()
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
