@@ -24,6 +24,7 @@ from typing import Any
 
 from ..sqltypes import MAX, SqlType, make_type, parse_type
 from ..tds.requests import ParamStatus, RpcParam
+from ..tsqltext import block_comment_end, closing, line_comment_end
 from .errors import InterfaceError, ProgrammingError
 
 _NVARCHAR_LIMIT = 4000
@@ -96,48 +97,17 @@ def _decimal_type(value: Decimal) -> SqlType:
 # --- placeholders --------------------------------------------------------------------------------
 
 
-def _skip_quoted(text: str, pos: int, closer: str) -> int:
-    """The position after a literal or identifier that opened at ``pos``; a doubled closer escapes."""
-    pos += 1
-    while pos < len(text):
-        if text[pos] == closer:
-            if text.startswith(closer * 2, pos):
-                pos += 2
-                continue
-            return pos + 1
-        pos += 1
-    return pos
-
-
-def _skip_block_comment(text: str, pos: int) -> int:
-    """T-SQL block comments nest."""
-    depth = 0
-    while pos < len(text):
-        if text.startswith("/*", pos):
-            depth += 1
-            pos += 2
-        elif text.startswith("*/", pos):
-            depth -= 1
-            pos += 2
-            if depth == 0:
-                return pos
-        else:
-            pos += 1
-    return pos
-
-
 def _skip(text: str, pos: int) -> int | None:
     """If a literal, quoted identifier or comment starts at ``pos``, the position after it."""
     char = text[pos]
     if char in "'\"":
-        return _skip_quoted(text, pos, char)
+        return closing(text, pos, char)
     if char == "[":
-        return _skip_quoted(text, pos, "]")
+        return closing(text, pos, "]")
     if text.startswith("--", pos):
-        end = text.find("\n", pos)
-        return len(text) if end < 0 else end
+        return line_comment_end(text, pos)
     if text.startswith("/*", pos):
-        return _skip_block_comment(text, pos)
+        return block_comment_end(text, pos)
     return None
 
 
