@@ -1436,23 +1436,27 @@ class EngineSession:
         found = self._find_module([p.strip('[]"') for p in written.split(".")])
         return found if found is not None and found[1].kind == modules.SCALAR_FUNCTION else None
 
-    def call_scalar_function(self, database: str, schema: str, name: str, args: Sequence[Any]) -> Any:
-        """A multi-statement scalar function for a query (`udf`): storage values in and out."""
+    def _function_called(
+        self, database: str, schema: str, name: str, args: Sequence[Any]
+    ) -> tuple[tuple[str, catalog.ModuleDef], list[Any]]:
+        """The function a query calls, and its arguments as Python values of its parameters' types."""
         found = self._find_module([database, schema, name])
         if found is None:
             raise errors.invalid_object(f"{schema}.{name}")
+        parameters = found[1].spec.parameters
+        return found, [values.reader_for(p.type)(a) for p, a in zip(parameters, args, strict=True)]
+
+    def call_scalar_function(self, database: str, schema: str, name: str, args: Sequence[Any]) -> Any:
+        """A multi-statement scalar function for a query (`udf`): storage values in and out."""
+        found, arguments = self._function_called(database, schema, name, args)
         spec = found[1].spec
-        arguments = [values.reader_for(p.type)(a) for p, a in zip(spec.parameters, args, strict=True)]
         value = self._call_function(found[0], found[1], arguments)
         return None if value is None else values.storage_value(value, spec.returns or sqltypes.SQL_VARIANT)
 
     def call_table_function(self, database: str, schema: str, name: str, args: Sequence[Any]) -> str:
         """A multi-statement table-valued function for a query (`apply`): its rows as a JSON array."""
-        found = self._find_module([database, schema, name])
-        if found is None:
-            raise errors.invalid_object(f"{schema}.{name}")
+        found, arguments = self._function_called(database, schema, name, args)
         spec = found[1].spec
-        arguments = [values.reader_for(p.type)(a) for p, a in zip(spec.parameters, args, strict=True)]
         table = (spec.returns_table or "@").split()[0][1:].lower()
         rows: list[tuple] = []
 
