@@ -20,6 +20,8 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from ..net.tls import MemoryTls
+
 ALPN_TDS8 = "tds/8.0"
 _LOCAL_NAMES = {"(local)", ".", "localhost"}
 
@@ -70,23 +72,13 @@ class CertificateMismatch(ssl.SSLError):
     """The server's certificate is not the pinned one."""
 
 
-class ClientTls:
+class ClientTls(MemoryTls):
     """A client-side TLS session over memory buffers."""
 
     def __init__(self, context: ssl.SSLContext, server_name: str, pinned: bytes | None = None) -> None:
-        self._in = ssl.MemoryBIO()
-        self._out = ssl.MemoryBIO()
-        self._ssl = context.wrap_bio(self._in, self._out, server_side=False, server_hostname=server_name)
+        super().__init__(context, server_side=False, server_hostname=server_name)
         self._pinned = pinned
         self.done = False
-
-    @property
-    def version(self) -> str | None:
-        return self._ssl.version()
-
-    @property
-    def alpn(self) -> str | None:
-        return self._ssl.selected_alpn_protocol()
 
     def peer_certificate(self) -> bytes | None:
         """The DER bytes of the certificate the server presented (for diagnosis), once the handshake is done."""
@@ -111,21 +103,8 @@ class ClientTls:
         if presented != self._pinned:
             raise CertificateMismatch("the server's certificate is not the one given by ServerCertificate")
 
-    def encrypt(self, data: bytes) -> bytes:
-        self._ssl.write(data)
-        return self._out.read()
-
     def decrypt(self, data: bytes) -> bytes:
         """Plaintext from received records (b"" until a whole record is in)."""
         if data:
             self._in.write(data)
-        chunks = []
-        while True:
-            try:
-                chunk = self._ssl.read(65536)
-            except (ssl.SSLWantReadError, ssl.SSLZeroReturnError):
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return self._read_plaintext()

@@ -50,15 +50,14 @@ class TlsResult:
     handshake_done: bool = False
 
 
-class TlsChannel:
-    """A server-side TLS session over memory buffers, in one of the TDS phases."""
+class MemoryTls:
+    """A TLS session over memory buffers (the TDS layer decides where its records travel): the
+    part a server's and a client's session share."""
 
-    def __init__(self, context: ssl.SSLContext, phase: Phase) -> None:
+    def __init__(self, context: ssl.SSLContext, server_side: bool, server_hostname: str | None = None) -> None:
         self._in = ssl.MemoryBIO()
         self._out = ssl.MemoryBIO()
-        self._ssl = context.wrap_bio(self._in, self._out, server_side=True)
-        self.phase = phase
-        self._pending = bytearray()  # partial PRELOGIN packets during the wrapped handshake
+        self._ssl = context.wrap_bio(self._in, self._out, server_side=server_side, server_hostname=server_hostname)
 
     @property
     def version(self) -> str | None:
@@ -67,6 +66,32 @@ class TlsChannel:
     @property
     def alpn(self) -> str | None:
         return self._ssl.selected_alpn_protocol()
+
+    def encrypt(self, data: bytes) -> bytes:
+        self._ssl.write(data)
+        return self._out.read()
+
+    def _read_plaintext(self) -> bytes:
+        """The plaintext of the whole records received so far."""
+        chunks = []
+        while True:
+            try:
+                chunk = self._ssl.read(65536)
+            except (ssl.SSLWantReadError, ssl.SSLZeroReturnError):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class TlsChannel(MemoryTls):
+    """A server-side TLS session over memory buffers, in one of the TDS phases."""
+
+    def __init__(self, context: ssl.SSLContext, phase: Phase) -> None:
+        super().__init__(context, server_side=True)
+        self.phase = phase
+        self._pending = bytearray()  # partial PRELOGIN packets during the wrapped handshake
 
     def feed(self, data: bytes) -> TlsResult:
         """Bytes from the socket; raises ssl.SSLError on a failed handshake."""
@@ -135,24 +160,6 @@ class TlsChannel:
         if self.phase is Phase.PRELOGIN_HANDSHAKE:
             return packetize(PacketType.PRELOGIN, data, 4096)
         return data
-
-    def _read_plaintext(self) -> bytes:
-        chunks = []
-        while True:
-            try:
-                chunk = self._ssl.read(65536)
-            except ssl.SSLWantReadError:
-                break
-            except ssl.SSLZeroReturnError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def encrypt(self, data: bytes) -> bytes:
-        self._ssl.write(data)
-        return self._out.read()
 
     def leftover(self) -> bytes:
         """Raw bytes the TLS layer received but has not consumed (for dropping TLS)."""
