@@ -51,6 +51,7 @@ class SequenceDef:
     cycling: bool
     cache: int | None  # None: NO CACHE; 0: the default cache
     last: Decimal | None  # the last value handed out (None: none yet)
+    created: str = ""  # the object's create_date: with its id, what `LastValues` knows it by
 
     @property
     def current(self) -> Decimal:
@@ -121,12 +122,17 @@ def resolve(session: EngineSession, database: str | None, schema: str | None, na
     return None
 
 
+def _select(db: str) -> str:
+    q = quote(db)
+    return (
+        "SELECT s.object_id, s.type, s.start_value, s.increment, s.minimum_value, s.maximum_value, s.is_cycling,"
+        f" s.cache_size, s.last_value, o.create_date FROM {q}.__tdsnet_sequences AS s"
+        f" JOIN {q}.__tdsnet_objects AS o ON o.object_id = s.object_id"
+    )
+
+
 def load(con: sqlite3.Connection, db: str, object_id: int) -> SequenceDef | None:
-    row = con.execute(
-        f"SELECT object_id, type, start_value, increment, minimum_value, maximum_value, is_cycling, cache_size,"
-        f" last_value FROM {quote(db)}.__tdsnet_sequences WHERE object_id = ?",
-        (object_id,),
-    ).fetchone()
+    row = con.execute(_select(db) + " WHERE s.object_id = ?", (object_id,)).fetchone()
     return None if row is None else _definition(row)
 
 
@@ -142,15 +148,12 @@ def _definition(row: Sequence[Any]) -> SequenceDef:
         bool(row[6]),
         row[7],
         last,
+        row[9],
     )
 
 
 def load_all(con: sqlite3.Connection, db: str) -> dict[int, SequenceDef]:
-    rows = con.execute(
-        f"SELECT object_id, type, start_value, increment, minimum_value, maximum_value, is_cycling, cache_size,"
-        f" last_value FROM {quote(db)}.__tdsnet_sequences"
-    ).fetchall()
-    return {row[0]: _definition(row) for row in rows}
+    return {row[0]: _definition(row) for row in con.execute(_select(db)).fetchall()}
 
 
 def next_value(session: EngineSession, db: str, object_id: int) -> int | Decimal:
@@ -161,7 +164,7 @@ def next_value(session: EngineSession, db: str, object_id: int) -> int | Decimal
     found = load(con, db, object_id)
     if found is None:
         raise errors.invalid_object(str(object_id))
-    key = _key(con, db, object_id)
+    key = (db.lower(), object_id, found.created)  # as `LastValues` knows it
     found.last = session.engine.last_values.further(key, found.last, found.increment)
     if found.last is None:
         value = found.start
@@ -175,12 +178,6 @@ def next_value(session: EngineSession, db: str, object_id: int) -> int | Decimal
     con.execute(f"UPDATE {q}.__tdsnet_sequences SET last_value = ? WHERE object_id = ?", (str(value), object_id))
     session.engine.last_values.remember(key, value)
     return typed_value(found.type, value)
-
-
-def _key(con: sqlite3.Connection, db: str, object_id: int) -> tuple[str, int, str]:
-    """The sequence as `LastValues` knows it."""
-    row = con.execute(f"SELECT create_date FROM {quote(db)}.__tdsnet_objects WHERE object_id = ?", (object_id,))
-    return db.lower(), object_id, str((row.fetchone() or ("",))[0])
 
 
 def exhausted(name: str) -> errors.SqlError:
@@ -412,7 +409,7 @@ def alter_sequence(session: EngineSession, stmt: Statement, frame: Frame) -> Ite
         if options.no_cache or options.cache is not None:
             seq.cache = None if options.no_cache else options.cache
         if options.restart is not None or options.restart_default:
-            session.engine.last_values.forget(_key(con, db, row.object_id))
+            session.engine.last_values.forget((db.lower(), row.object_id, row.create_date))
         if options.restart is not None:
             seq.start, seq.last = options.restart, None
         elif options.restart_default:
