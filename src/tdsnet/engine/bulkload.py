@@ -121,9 +121,12 @@ def load(
     declared = [columns[i] for i in keep]
     per_chunk = max(1, MAX_PARAMETERS // len(keep))
     inserted = 0
+    statements: dict[int, tuple[str, str]] = {}  # by rows per chunk: every full chunk has the same text
     for start in range(0, len(rows), per_chunk):
         chunk = rows[start : start + per_chunk]
-        text, definitions = _statement(target, source, declared, len(chunk))
+        if len(chunk) not in statements:
+            statements[len(chunk)] = _statement(target, source, declared, len(chunk))
+        text, definitions = statements[len(chunk)]
         args = [_Arg(row[i]) for row in chunk for i in keep]
         for item in session._run_with_parameters(text, definitions, args):
             if isinstance(item, Message) and item.severity > 10:
