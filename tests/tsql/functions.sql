@@ -788,3 +788,9 @@ GO
 SELECT SUBSTRING(123, 1, 1)
 -- expect error: 8116, severity 16, 'Argument data type int is invalid for argument 1 of substring function.'
 GO
+
+-- case: SUSER_ID, SUSER_NAME, SUSER_SID and SUSER_SNAME look up the login they are given
+SELECT SUSER_ID('no_such_login'), SUSER_NAME(1), SUSER_SNAME(SUSER_SID('sa')), SUSER_SID('no_such_login'), SUSER_NAME(987654)
+-- expect rows:
+-- NULL, 'sa', 'sa', NULL, NULL
+GO

@@ -247,6 +247,10 @@ class LoginCatalog:
         found = self._current().by_id.get(principal_id)
         return found.name if found is not None else None
 
+    def find_sid(self, sid: bytes) -> str | None:
+        """The name of the server principal with this SID."""
+        return next((p.name for p in self._current().by_id.values() if p.sid == sid), None)
+
     def _stored_hash(self, principal_id: int) -> str | None:
         found = self._current().by_id.get(principal_id)
         return found.password_hash if found is not None else None

@@ -5,6 +5,7 @@ that read instance state, and server statements (logins, server roles, KILL).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from .. import sqltypes
 from ..engine import EngineSession, SqlError
 from ..engine import errors as engine_errors
 from ..engine.results import Message, Result, ResultSet, ReturnStatus, StatementDone
+from ..engine.session import builtin_session_function
 from ..engine.system import ServerStatement, SystemView, columns
 from ..sqltypes import SqlType
 from . import passwords
@@ -79,6 +81,8 @@ def register(instance: Instance) -> None:
     )
     registry.statement(ServerStatement("KILL", lambda w: w[:1] == ["KILL"], lambda s, t: _kill(instance, s, t)))
     registry.functions["IS_SRVROLEMEMBER"] = lambda s, a: _is_srvrolemember(instance, s, a)
+    for name in _LOGIN_FUNCTIONS:
+        registry.functions[name] = functools.partial(_login_function, instance, name)
 
 
 # --- views ---------------------------------------------------------------------------------------
@@ -740,6 +744,28 @@ def _kill(instance: Instance, session: EngineSession, text: str) -> Iterator[Res
     if loop is not None:
         loop.call_soon_threadsafe(conn.kill)
     yield StatementDone("")
+
+
+# SUSER_ID('login'), SUSER_SID('login'), SUSER_NAME(id), SUSER_SNAME(sid): the principal asked about
+# (NULL for none); without an argument, the session's own login (the engine answers that).
+_LOGIN_FUNCTIONS = ("SUSER_ID", "SUSER_SID", "SUSER_NAME", "SUSER_SNAME")
+
+
+def _login_function(instance: Instance, name: str, session: EngineSession, args: list[Any]) -> Any:
+    if not args:
+        return builtin_session_function(session, name, args)
+    value = args[0]
+    if value is None:
+        return None
+    logins = instance.logins
+    if name == "SUSER_ID":
+        return logins.find_principal(str(value))
+    if name == "SUSER_SID":
+        login = logins.find(str(value))
+        return login.sid if login is not None else None
+    if name == "SUSER_NAME":
+        return logins.find_id(int(value))
+    return logins.find_sid(bytes(value)) if isinstance(value, bytes | bytearray) else None
 
 
 def _is_srvrolemember(instance: Instance, session: EngineSession, args: list[Any]) -> Any:
