@@ -56,6 +56,21 @@ def test_pytds_copy_to_loads_typed_rows_in_chunks(server: Server) -> None:
         conn.close()
 
 
+def test_pytds_copy_to_of_narrow_rows_keeps_to_a_thousand_values_rows(server: Server) -> None:
+    # two columns: 2,100 parameters would be 1,050 rows, past VALUES' 1,000-row limit (10738)
+    conn = _pytds(server)
+    try:
+        cursor = conn.cursor()
+        cursor.execute("DROP TABLE IF EXISTS dbo.bulk_narrow; CREATE TABLE dbo.bulk_narrow (n int, name nvarchar(10))")
+        cursor.copy_to(
+            table_or_view="bulk_narrow", columns=_typed_columns()[1:3], data=[(i, f"n{i}") for i in range(2500)]
+        )
+        cursor.execute("SELECT COUNT(*), SUM(n) FROM dbo.bulk_narrow")
+        assert cursor.fetchone() == (2500, sum(range(2500)))
+    finally:
+        conn.close()
+
+
 def test_pytds_copy_to_defaults_nulls_and_rolls_back_a_failed_batch(server: Server) -> None:
     conn = _pytds(server)
     try:

@@ -2,8 +2,8 @@
 
 ``INSERT BULK table (col type, ...) [WITH (options)]`` names the target and the columns the rows
 will carry; the session keeps it until the rows arrive.  The rows are inserted by parameterized
-INSERT statements of as many rows as 2,100 parameters allow (the same text for every full chunk,
-so it is parsed once), all in one transaction: a row that fails takes the whole batch back, as a
+INSERT statements of as many rows as 2,100 parameters and 1,000 VALUES rows allow (the same text for
+every full chunk, so it is parsed once), all in one transaction: a row that fails takes the whole batch back, as a
 bulk load batch does in SQL Server.  Without KEEP_NULLS a NULL takes the column's default; without
 KEEPIDENTITY the identity column's values are ignored and generated.
 """
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .session import EngineSession
 
 MAX_PARAMETERS = 2100
+MAX_VALUES_ROWS = 1000  # rows in one VALUES list (error 10738 past it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ def load(
         yield StatementDone("INSERT", 0)
         return
     declared = [columns[i] for i in keep]
-    per_chunk = max(1, MAX_PARAMETERS // len(keep))
+    per_chunk = max(1, min(MAX_VALUES_ROWS, MAX_PARAMETERS // len(keep)))
     inserted = 0
     statements: dict[int, tuple[str, str]] = {}  # by rows per chunk: every full chunk has the same text
     for start in range(0, len(rows), per_chunk):
